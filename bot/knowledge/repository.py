@@ -1,0 +1,132 @@
+"""Loads a validated KnowledgeSet into the database and reads it back.
+
+Loading is one transaction that inserts, updates and deletes rows to match the files exactly, so it
+is idempotent and a failure leaves the previous content in place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy.engine import Connection, Engine
+
+from bot.knowledge import tables
+from bot.knowledge.schema import Disclaimer, Entry, KnowledgeSet, Source, Topic
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    """How many rows a load added, changed and removed, over all knowledge tables."""
+
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+
+    def __add__(self, other: LoadReport) -> LoadReport:
+        return LoadReport(
+            self.added + other.added,
+            self.updated + other.updated,
+            self.removed + other.removed,
+            self.unchanged + other.unchanged,
+        )
+
+
+def _rows(knowledge: KnowledgeSet) -> dict[Table, list[dict[str, Any]]]:
+    return {
+        tables.topics: [
+            {"id": t.id, "title": t.title, "button": t.button, "next": list(t.next), "position": i}
+            for i, t in enumerate(knowledge.topics.values())
+        ],
+        tables.sources: [
+            {"id": s.id, "kind": s.kind, "short": s.short, "citation": s.citation, "url": s.url}
+            for s in knowledge.sources.values()
+        ],
+        tables.disclaimers: [
+            {"id": d.id, "text": d.text, "compact": d.compact, "reviewed": d.reviewed}
+            for d in knowledge.disclaimers.values()
+        ],
+        tables.messages: [{"id": k, "text": v} for k, v in knowledge.messages.items()],
+        tables.entries: [
+            {
+                "id": e.id,
+                "topic": e.topic,
+                "subtypes": list(e.subtypes),
+                "answer": e.answer,
+                "detail": e.detail,
+                "sources": list(e.sources),
+                "evidence": e.evidence,
+                "reviewed": e.reviewed,
+                "keywords": list(e.keywords),
+                "position": e.position,
+            }
+            for e in knowledge.entries
+        ],
+    }
+
+
+def _sync_table(conn: Connection, table: Table, rows: Iterable[Mapping[str, Any]]) -> LoadReport:
+    existing = {row["id"]: dict(row) for row in conn.execute(select(table)).mappings()}
+    wanted = {row["id"]: dict(row) for row in rows}
+    added = [row for key, row in wanted.items() if key not in existing]
+    changed = [row for key, row in wanted.items() if key in existing and existing[key] != row]
+    removed = [key for key in existing if key not in wanted]
+    if added:
+        conn.execute(insert(table), added)
+    for row in changed:
+        conn.execute(update(table).where(table.c.id == row["id"]).values(**row))
+    if removed:
+        conn.execute(delete(table).where(table.c.id.in_(removed)))
+    return LoadReport(
+        len(added), len(changed), len(removed), len(wanted) - len(added) - len(changed)
+    )
+
+
+def create_schema(engine: Engine) -> None:
+    """Create the knowledge tables that do not exist yet."""
+    tables.metadata.create_all(engine)
+
+
+def load(engine: Engine, knowledge: KnowledgeSet) -> LoadReport:
+    """Make the database hold exactly ``knowledge``, in one transaction."""
+    create_schema(engine)
+    report = LoadReport()
+    with engine.begin() as conn:
+        for table, rows in _rows(knowledge).items():
+            report += _sync_table(conn, table, rows)
+    return report
+
+
+def read(engine: Engine) -> KnowledgeSet:
+    """Read the whole knowledge base back from the database."""
+    with engine.connect() as conn:
+        topic_rows = conn.execute(select(tables.topics).order_by(tables.topics.c.position))
+        topics = {r.id: Topic(r.id, r.title, r.button, tuple(r.next)) for r in topic_rows}
+        sources = {
+            r.id: Source(r.id, r.kind, r.short, r.citation, r.url)
+            for r in conn.execute(select(tables.sources))
+        }
+        disclaimers = {
+            r.id: Disclaimer(r.id, r.text, r.compact, r.reviewed)
+            for r in conn.execute(select(tables.disclaimers))
+        }
+        messages = {r.id: r.text for r in conn.execute(select(tables.messages))}
+        entries = tuple(
+            Entry(
+                id=r.id,
+                topic=r.topic,
+                subtypes=tuple(r.subtypes),
+                answer=r.answer,
+                detail=r.detail,
+                sources=tuple(r.sources),
+                evidence=r.evidence,
+                reviewed=r.reviewed,
+                keywords=tuple(r.keywords),
+                position=r.position,
+            )
+            for r in conn.execute(select(tables.entries).order_by(tables.entries.c.position))
+        )
+    return KnowledgeSet(topics, entries, sources, disclaimers, messages)

@@ -1,0 +1,52 @@
+"""Settings from environment variables, with defaults that make `make run` work locally.
+
+Everything a deployment changes (database, knowledge folder, helplines) is read here and nowhere
+else, so that production differs from development by environment only.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _path(name: str, default: Path) -> Path:
+    value = os.environ.get(name)
+    return Path(value) if value else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The configuration one process runs with."""
+
+    database_url: str
+    knowledge_dir: Path
+    spacy_pipeline: Path
+    max_entries_per_answer: int = 2
+    emergency_number: str = "000"
+    crisis_line: str = "Lifeline on 13 11 14"
+
+
+def sqlite_url(path: Path) -> str:
+    """Return the SQLAlchemy URL of an SQLite file."""
+    return f"sqlite:///{path}"
+
+
+def load_settings() -> Settings:
+    """Read the settings from the environment.
+
+    ``DATABASE_URL`` takes any SQLAlchemy URL (PostgreSQL in production); by default the knowledge
+    base and conversations live in an SQLite file under the ignored ``var/`` folder.
+    """
+    var_dir = _path("MYOSITIS_VAR_DIR", PROJECT_ROOT / "var")
+    return Settings(
+        database_url=os.environ.get("DATABASE_URL") or sqlite_url(var_dir / "myositis.db"),
+        knowledge_dir=_path("KNOWLEDGE_DIR", PROJECT_ROOT / "knowledge"),
+        spacy_pipeline=_path("SPACY_PIPELINE", PROJECT_ROOT / "build" / "spacy" / "en_myositis"),
+        max_entries_per_answer=int(os.environ.get("MAX_ENTRIES_PER_ANSWER", "2")),
+        emergency_number=os.environ.get("EMERGENCY_NUMBER", "000"),
+        crisis_line=os.environ.get("CRISIS_LINE", "Lifeline on 13 11 14"),
+    )

@@ -1,0 +1,107 @@
+"""Shared fixtures: the knowledge, the built spaCy pipeline, and databases to load into."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Engine
+
+from bot.guide import Guide
+from bot.knowledge.files import read_knowledge
+from bot.knowledge.schema import KnowledgeSet
+from bot.knowledge.vocabulary import Vocabulary, read_vocabulary
+from bot.nlp.analyzer import Analyzer
+from bot.settings import PROJECT_ROOT, Settings, load_settings, sqlite_url
+
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
+# CI sets REQUIRE_SERVICES=1: a test that needs PostgreSQL, Redis or a browser then fails instead
+# of skipping when the service is missing.
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip a test whose service is missing, unless CI requires the service."""
+    if REQUIRE_SERVICES:
+        pytest.fail(f"required in CI: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    return load_settings()
+
+
+@pytest.fixture(scope="session")
+def knowledge(settings: Settings) -> KnowledgeSet:
+    return read_knowledge(settings.knowledge_dir)
+
+
+@pytest.fixture(scope="session")
+def vocabulary(settings: Settings) -> Vocabulary:
+    return read_vocabulary(settings.knowledge_dir / "vocabulary.yml")
+
+
+@pytest.fixture(scope="session")
+def analyzer(settings: Settings) -> Analyzer:
+    return Analyzer.from_path(settings.spacy_pipeline)
+
+
+@pytest.fixture(scope="session")
+def guide(knowledge: KnowledgeSet, settings: Settings) -> Guide:
+    return Guide.from_knowledge(knowledge, settings)
+
+
+@pytest.fixture
+def sqlite_engine(tmp_path: Path) -> Engine:
+    return create_engine(sqlite_url(tmp_path / "kb.db"), future=True)
+
+
+@pytest.fixture
+def postgres_engine() -> Iterator[Engine]:
+    """An engine on a fresh PostgreSQL schema, dropped afterwards."""
+    if not POSTGRES_URL:
+        skip_or_fail("TEST_POSTGRES_URL is not set")
+    assert POSTGRES_URL is not None
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL, future=True)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine = create_engine(
+        POSTGRES_URL, future=True, connect_args={"options": f"-csearch_path={schema}"}
+    )
+    yield engine
+    engine.dispose()
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def engine(request: pytest.FixtureRequest) -> Engine:
+    """Each database the knowledge base runs on."""
+    engine: Engine = request.getfixturevalue(f"{request.param}_engine")
+    return engine
+
+
+@pytest.fixture
+def knowledge_copy(tmp_path: Path) -> Path:
+    """A writable copy of the knowledge folder, to break on purpose."""
+    target = tmp_path / "knowledge"
+    for path in (PROJECT_ROOT / "knowledge").rglob("*"):
+        if path.is_file():
+            dest = target / path.relative_to(PROJECT_ROOT / "knowledge")
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_bytes(path.read_bytes())
+    return target
+
+
+@pytest.fixture
+def settings_for(tmp_path: Path, settings: Settings) -> Settings:
+    """Settings pointing at a temporary database."""
+    return replace(settings, database_url=sqlite_url(tmp_path / "cli.db"))
