@@ -1,0 +1,63 @@
+"""The project's spaCy pipeline: lemmas, and the vocabulary ruler's canonical entities."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.cli import VOCABULARY_NLU_FILE, vocabulary_document
+from bot.nlp.analyzer import Analyzer
+from bot.settings import Settings
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "can my husband with sIBM go swimming",
+            {("myositis_type", "IBM"), ("exercise_type", "hydrotherapy")},
+        ),
+        (
+            "I have dermatomiositis, is streching ok",
+            {("myositis_type", "DM"), ("exercise_type", "stretching")},
+        ),
+        (
+            "should I see a physio or an exercise physiologist",
+            {("professional", "physiotherapist"), ("professional", "exercise_physiologist")},
+        ),
+        ("my 8 yo has juvenile dermatomyositis", {("myositis_type", "JDM")}),
+        (
+            "necrotizing myopathy and thai chi",
+            {("myositis_type", "IMNM"), ("exercise_type", "tai_chi")},
+        ),
+        ("weak fingers and thighs", {("body_part", "hands"), ("body_part", "legs")}),
+        (
+            "a speech therapist for swallowing exercises",
+            {("professional", "speech_pathologist"), ("exercise_type", "swallowing")},
+        ),
+    ],
+)
+def test_ruler_finds_canonical_entities(
+    analyzer: Analyzer, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert set(analyzer.analyse(text).entities) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["see you at 3pm", "dm me later", "pm me the link", "I will pt that down"]
+)
+def test_short_abbreviations_match_only_in_capitals(analyzer: Analyzer, text: str) -> None:
+    assert analyzer.analyse(text).entities == ()
+
+
+def test_terms_are_lemmas_without_stop_words(analyzer: Analyzer) -> None:
+    terms = analyzer.analyse("Are the exercises making my muscles weaker?").terms
+    assert "exercise" in terms
+    assert "muscle" in terms
+    assert "the" not in terms
+    assert "are" not in terms
+
+
+def test_generated_nlu_vocabulary_is_current(settings: Settings) -> None:
+    assert VOCABULARY_NLU_FILE.read_text(encoding="utf-8") == vocabulary_document(settings), (
+        "data/nlu/vocabulary.yml is stale: run 'python -m bot nlu vocabulary'"
+    )
