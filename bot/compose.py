@@ -1,0 +1,180 @@
+"""The composer: the one place that turns knowledge into what a user is sent.
+
+Every reply it builds carries both disclaimers, and every entry it uses brings its citations, so no
+path through the assistant can send guidance without them. It returns plain text that works on any
+channel and a structured payload (the contract the widget, channels and console read).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from bot.knowledge.schema import REQUIRED_DISCLAIMERS, Entry, KnowledgeSet, Source
+from bot.routing import Router
+
+
+class ReplyType(str, Enum):
+    """What kind of reply a payload carries."""
+
+    ANSWER = "answer"
+    WELCOME = "welcome"
+    FALLBACK = "fallback"
+    OUT_OF_SCOPE = "out_of_scope"
+    RED_FLAG = "red_flag"
+    CRISIS = "crisis"
+
+
+class Urgency(str, Enum):
+    """How soon a warning sign needs medical contact (the triage levels of red-flags.yml)."""
+
+    EMERGENCY = "emergency"
+    SAME_DAY = "same_day"
+    REVIEW = "review"
+
+
+# Topics offered as buttons when the assistant introduces itself or did not understand.
+STARTER_TOPICS = (
+    "exercise_safety",
+    "exercise_types",
+    "getting_started",
+    "which_professional",
+    "ibm",
+    "pregnancy",
+)
+
+
+@dataclass(frozen=True)
+class Button:
+    """A quick reply: the label shown and the message it sends."""
+
+    title: str
+    payload: str
+
+    def as_dict(self) -> dict[str, str]:
+        """Return the button in Rasa's format."""
+        return {"title": self.title, "payload": self.payload}
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A composed reply: text for any channel, buttons, and the structured payload."""
+
+    text: str
+    payload: dict[str, Any]
+    buttons: tuple[Button, ...] = field(default=())
+
+
+class Composer:
+    """Builds replies from knowledge entries, with disclaimers and citations always attached."""
+
+    def __init__(
+        self, knowledge: KnowledgeSet, router: Router, contacts: Mapping[str, str]
+    ) -> None:
+        self.knowledge = knowledge
+        self.router = router
+        self.contacts = dict(contacts)
+        self.disclaimers = tuple(knowledge.disclaimers[d] for d in REQUIRED_DISCLAIMERS)
+
+    def topic_buttons(self, topics: Sequence[str]) -> tuple[Button, ...]:
+        """Return one quick reply per topic, labelled as a patient would ask."""
+        return tuple(
+            Button(self.knowledge.topics[t].button, self.router.button_payload(t)) for t in topics
+        )
+
+    def answer(self, topic: str, entries: Sequence[Entry]) -> Reply:
+        """Compose the answer to a question about ``topic`` from its best ``entries``."""
+        if not entries:
+            raise ValueError(f"an answer about '{topic}' needs at least one entry")
+        return self._compose(
+            ReplyType.ANSWER,
+            topic,
+            paragraphs=[e.answer for e in entries],
+            entries=entries,
+            buttons=self.topic_buttons(self.knowledge.topics[topic].next),
+        )
+
+    def welcome(self) -> Reply:
+        """Introduce the assistant: what it can and cannot do, with topics to tap."""
+        return self._message(ReplyType.WELCOME, "welcome", STARTER_TOPICS)
+
+    def fallback(self) -> Reply:
+        """Say the message was not understood and offer the topics instead of guessing."""
+        return self._message(ReplyType.FALLBACK, "fallback", STARTER_TOPICS)
+
+    def out_of_scope(self) -> Reply:
+        """Decline a medical question (medicines, diagnosis, treatments) kindly, with a referral."""
+        return self._message(ReplyType.OUT_OF_SCOPE, "medical", STARTER_TOPICS[:3])
+
+    def crisis(self) -> Reply:
+        """Answer thoughts of self-harm: crisis line and emergency number, nothing else first."""
+        return self._message(ReplyType.CRISIS, "crisis", ())
+
+    def red_flag(self, urgency: Urgency, source_ids: Sequence[str] = ()) -> Reply:
+        """Stop exercise advice and say how soon to get medical help, citing the guidance."""
+        sources = [self.knowledge.sources[s] for s in dict.fromkeys(source_ids)]
+        return self._compose(
+            ReplyType.RED_FLAG,
+            None,
+            paragraphs=[self._text(f"red_flag_{urgency.value}")],
+            entries=(),
+            buttons=(),
+            sources=sources,
+            extra={"urgency": urgency.value, "emergency_number": self.contacts["emergency_number"]},
+        )
+
+    def _text(self, key: str) -> str:
+        return self.knowledge.messages[key].format(**self.contacts)
+
+    def _message(self, kind: ReplyType, key: str, topics: Sequence[str]) -> Reply:
+        return self._compose(
+            kind,
+            None,
+            paragraphs=[self._text(key)],
+            entries=(),
+            buttons=self.topic_buttons(topics),
+        )
+
+    def sources_of(self, entries: Sequence[Entry]) -> list[Source]:
+        """Return the sources cited by ``entries``, each once, in the order first cited."""
+        ids = dict.fromkeys(sid for e in entries for sid in e.sources)
+        return [self.knowledge.sources[sid] for sid in ids]
+
+    def _compose(
+        self,
+        kind: ReplyType,
+        topic: str | None,
+        *,
+        paragraphs: Sequence[str],
+        entries: Sequence[Entry],
+        buttons: Sequence[Button],
+        sources: Sequence[Source] | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> Reply:
+        sources = self.sources_of(entries) if sources is None else sources
+        parts = list(paragraphs)
+        if entries:
+            parts.append("How strong is the evidence? " + entries[0].evidence)
+        if sources:
+            parts.append(
+                "Sources: " + "; ".join(f"{s.short} {s.url}" if s.url else s.short for s in sources)
+            )
+        parts.append("Please note: " + " ".join(d.text for d in self.disclaimers))
+        payload = {
+            "type": kind.value,
+            "topic": topic,
+            "title": self.knowledge.topics[topic].title if topic else None,
+            "body": list(paragraphs),
+            "entries": [e.id for e in entries],
+            "evidence": entries[0].evidence if entries else None,
+            "sources": [
+                {"id": s.id, "short": s.short, "citation": s.citation, "url": s.url}
+                for s in sources
+            ],
+            "disclaimers": [d.id for d in self.disclaimers],
+            "disclaimer_texts": [d.text for d in self.disclaimers],
+            **(extra or {}),
+        }
+        return Reply("\n\n".join(parts), payload, tuple(buttons))

@@ -1,0 +1,72 @@
+"""The domain service the actions call: find the best entries for a question, compose the reply."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.compose import Composer, Reply
+from bot.db import engine_for
+from bot.knowledge import repository
+from bot.knowledge.index import KnowledgeIndex, Query
+from bot.knowledge.schema import Entry, KnowledgeSet
+from bot.knowledge.vocabulary import read_vocabulary
+from bot.nlp.analyzer import Analyzer
+from bot.routing import Router
+from bot.settings import Settings
+
+# A further entry joins the best one only when it scores at least this share of the best score.
+SECOND_ENTRY_SHARE = 0.5
+
+
+@dataclass
+class Guide:
+    """Answers questions from the in-memory knowledge index."""
+
+    knowledge: KnowledgeSet
+    index: KnowledgeIndex
+    router: Router
+    composer: Composer
+    max_entries: int = 2
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Guide:
+        """Build the guide from the database named in ``settings`` (a blocking, start-up step)."""
+        knowledge = repository.read(engine_for(settings.database_url))
+        if not knowledge.entries:
+            raise RuntimeError(
+                f"the knowledge base at {settings.database_url} is empty: "
+                "run 'python -m bot kb load'"
+            )
+        return cls.from_knowledge(knowledge, settings)
+
+    @classmethod
+    def from_knowledge(cls, knowledge: KnowledgeSet, settings: Settings) -> Guide:
+        """Build the guide from knowledge already in memory."""
+        router = Router(read_vocabulary(settings.knowledge_dir / "vocabulary.yml"))
+        index = KnowledgeIndex(knowledge, Analyzer.from_path(settings.spacy_pipeline))
+        contacts = {
+            "emergency_number": settings.emergency_number,
+            "crisis_line": settings.crisis_line,
+        }
+        composer = Composer(knowledge, router, contacts)
+        return cls(knowledge, index, router, composer, settings.max_entries_per_answer)
+
+    def select(self, query: Query) -> list[Entry]:
+        """Return the entries that best answer ``query``: the best one, and close runners-up.
+
+        If nothing in the topic applies to the user's subtype, the general ranking is used, so a
+        question is always answered rather than blocked.
+        """
+        ranked = self.index.search(query, limit=self.max_entries)
+        if not ranked and query.subtype:
+            ranked = self.index.search(Query(query.text, query.topic), limit=self.max_entries)
+        if not ranked:
+            return []
+        best = ranked[0].score
+        return [ranked[0].entry] + [
+            r.entry for r in ranked[1:] if best > 0 and r.score >= SECOND_ENTRY_SHARE * best
+        ]
+
+    def answer(self, topic: str, text: str = "", subtype: str | None = None) -> Reply:
+        """Compose the answer to ``text`` about ``topic`` for someone with ``subtype``."""
+        return self.composer.answer(topic, self.select(Query(text, topic, subtype)))
