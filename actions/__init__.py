@@ -1,0 +1,1 @@
+"""Custom actions: thin adapters from the Rasa tracker to the domain layer in ``bot``."""

@@ -1,0 +1,46 @@
+"""The shape every custom action shares: read the turn, ask the domain layer, send one reply."""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from typing import Any, ClassVar
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from typing_extensions import override
+
+from actions.runtime import get_guide
+from actions.tracker_view import Turn, latest_turn
+from bot.compose import Reply
+from bot.guide import Guide
+
+
+class ReplyAction(Action):
+    """An action whose whole job is one composed reply (and the events it implies).
+
+    Sending happens here and only here, so every reply leaves exactly as the composer built it:
+    text and buttons for every channel, and the structured payload as a custom message.
+    """
+
+    action_name: ClassVar[str]
+
+    @override
+    def name(self) -> str:
+        return self.action_name
+
+    @override
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        reply, events = self.respond(await get_guide(), latest_turn(tracker), tracker)
+        dispatcher.utter_message(
+            text=reply.text,
+            buttons=[b.as_dict() for b in reply.buttons],
+            json_message=reply.payload,
+        )
+        return events
+
+    @abstractmethod
+    def respond(self, guide: Guide, turn: Turn, tracker: Tracker) -> tuple[Reply, list[EventType]]:
+        """Return the reply to send and the events to record."""

@@ -1,0 +1,53 @@
+"""Session start, the welcome and the fallback: what the assistant can and cannot do."""
+
+from __future__ import annotations
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
+from typing_extensions import override
+
+from actions.base import ReplyAction
+from actions.tracker_view import Turn
+from bot.compose import Reply
+from bot.guide import Guide
+
+CARRIED_SLOTS = ("myositis_type",)
+
+
+class ActionWelcome(ReplyAction):
+    """Introduce the assistant (also when asked what it can do), with both disclaimers."""
+
+    action_name = "action_welcome"
+
+    @override
+    def respond(self, guide: Guide, turn: Turn, tracker: Tracker) -> tuple[Reply, list[EventType]]:
+        return guide.composer.welcome(), []
+
+
+class ActionSessionStart(ReplyAction):
+    """Start each session with the welcome, keeping the subtype the user already told us."""
+
+    action_name = "action_session_start"
+
+    @override
+    def respond(self, guide: Guide, turn: Turn, tracker: Tracker) -> tuple[Reply, list[EventType]]:
+        carried: list[EventType] = [
+            SlotSet(name, tracker.get_slot(name))
+            for name in CARRIED_SLOTS
+            if tracker.get_slot(name) is not None
+        ]
+        return guide.composer.welcome(), [
+            SessionStarted(),
+            *carried,
+            ActionExecuted("action_listen"),
+        ]
+
+
+class ActionFallback(ReplyAction):
+    """When the assistant is unsure, say so and offer topics rather than guess."""
+
+    action_name = "action_fallback"
+
+    @override
+    def respond(self, guide: Guide, turn: Turn, tracker: Tracker) -> tuple[Reply, list[EventType]]:
+        return guide.composer.fallback(), []

@@ -1,0 +1,56 @@
+"""Tracker fixtures for the action tests, in the style of Rasa's financial-demo."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.runtime import use_guide
+from bot.guide import Guide
+
+TrackerFactory = Callable[..., Tracker]
+
+
+@pytest.fixture(autouse=True)
+def installed_guide(guide: Guide) -> Iterator[Guide]:
+    use_guide(guide)
+    yield guide
+    use_guide(None)
+
+
+@pytest.fixture
+def dispatcher() -> CollectingDispatcher:
+    return CollectingDispatcher()
+
+
+@pytest.fixture
+def make_tracker() -> TrackerFactory:
+    """Build a tracker whose latest message has the given intent, text, entities and slots."""
+
+    def build(
+        intent: str,
+        text: str = "",
+        entities: dict[str, str] | None = None,
+        slots: dict[str, Any] | None = None,
+    ) -> Tracker:
+        message = {
+            "intent": {"name": intent, "confidence": 0.9},
+            "text": text,
+            "entities": [{"entity": k, "value": v} for k, v in (entities or {}).items()],
+        }
+        return Tracker(
+            sender_id="test-user",
+            slots={"myositis_type": None, "last_topic": None, **(slots or {})},
+            latest_message=message,
+            events=[],
+            paused=False,
+            followup_action=None,
+            active_loop={},
+            latest_action_name="action_listen",
+        )
+
+    return build
