@@ -68,10 +68,11 @@ class _Reader:
             fields = FieldReader(raw, self.name(path), _raw_id(raw), self.problems)
             tid, title, button = fields.ident(), fields.text("title"), fields.text("button")
             nxt = fields.strings("next", required=False)
+            claims = fields.strings("claims", required=False)
             if tid in topics:
                 fields.fail("id", "duplicate topic id")
-            elif tid and title and button and nxt is not None:
-                topics[tid] = Topic(tid, title, button, nxt)
+            elif tid and title and button and nxt is not None and claims is not None:
+                topics[tid] = Topic(tid, title, button, nxt, claims)
         for topic in topics.values():
             for other in topic.next:
                 if other not in topics:

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy import Table, delete, insert, inspect, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from bot.knowledge import tables
@@ -38,7 +38,14 @@ class LoadReport:
 def _rows(knowledge: KnowledgeSet) -> dict[Table, list[dict[str, Any]]]:
     return {
         tables.topics: [
-            {"id": t.id, "title": t.title, "button": t.button, "next": list(t.next), "position": i}
+            {
+                "id": t.id,
+                "title": t.title,
+                "button": t.button,
+                "next": list(t.next),
+                "claims": list(t.claims),
+                "position": i,
+            }
             for i, t in enumerate(knowledge.topics.values())
         ],
         tables.sources: [
@@ -85,16 +92,26 @@ def _sync_table(conn: Connection, table: Table, rows: Iterable[Mapping[str, Any]
     )
 
 
-def create_schema(engine: Engine) -> None:
-    """Create the knowledge tables that do not exist yet."""
-    tables.metadata.create_all(engine)
+def _ensure_schema(conn: Connection) -> None:
+    """Create the knowledge tables, rebuilding any whose columns changed since it was made.
+
+    The knowledge tables hold only what the files say and are reloaded in full, so a changed
+    shape is migrated by dropping and recreating them, inside the load's transaction.
+    """
+    inspector = inspect(conn)
+    for table in tables.metadata.sorted_tables:
+        if inspector.has_table(table.name):
+            columns = {c["name"] for c in inspector.get_columns(table.name)}
+            if columns != {c.name for c in table.columns}:
+                table.drop(conn)
+    tables.metadata.create_all(conn)
 
 
 def load(engine: Engine, knowledge: KnowledgeSet) -> LoadReport:
     """Make the database hold exactly ``knowledge``, in one transaction."""
-    create_schema(engine)
     report = LoadReport()
     with engine.begin() as conn:
+        _ensure_schema(conn)
         for table, rows in _rows(knowledge).items():
             report += _sync_table(conn, table, rows)
     return report
@@ -104,7 +121,9 @@ def read(engine: Engine) -> KnowledgeSet:
     """Read the whole knowledge base back from the database."""
     with engine.connect() as conn:
         topic_rows = conn.execute(select(tables.topics).order_by(tables.topics.c.position))
-        topics = {r.id: Topic(r.id, r.title, r.button, tuple(r.next)) for r in topic_rows}
+        topics = {
+            r.id: Topic(r.id, r.title, r.button, tuple(r.next), tuple(r.claims)) for r in topic_rows
+        }
         sources = {
             r.id: Source(r.id, r.kind, r.short, r.citation, r.url)
             for r in conn.execute(select(tables.sources))

@@ -14,11 +14,24 @@ REQUIRED_DISCLAIMERS = ("consult_doctor", "pregnancy")
 REQUIRED_MESSAGES = (
     "welcome",
     "fallback",
+    "fallback_second",
+    "something_else",
+    "pass_to_volunteer",
+    "tailor_PM",
+    "tailor_DM",
+    "tailor_IBM",
+    "tailor_JDM",
+    "tailor_IMNM",
     "medical",
     "red_flag_emergency",
     "red_flag_same_day",
     "red_flag_review",
     "crisis",
+    "clarify_warning_sign",
+    "clarify_emergency",
+    "clarify_same_day",
+    "clarify_review",
+    "clarify_no",
 )
 _ID = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
@@ -79,6 +92,7 @@ class Topic:
     title: str
     button: str
     next: tuple[str, ...]
+    claims: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ topics = Table(
     Column("title", Text, nullable=False),
     Column("button", Text, nullable=False),
     Column("next", JSON, nullable=False),
+    Column("claims", JSON, nullable=False),
     Column("position", Integer, nullable=False),
 )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from bot.knowledge import repository
@@ -42,3 +43,11 @@ def test_changed_and_removed_entries_are_applied(engine: Engine, knowledge: Know
     stored = repository.read(engine)
     assert stored.entries == edited.entries
     assert second.id not in {e.id for e in stored.entries}
+
+
+def test_a_table_of_an_older_shape_is_rebuilt(engine: Engine, knowledge: KnowledgeSet) -> None:
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE kb_topics (id VARCHAR(64) PRIMARY KEY, title TEXT)"))
+        conn.execute(text("INSERT INTO kb_topics VALUES ('old', 'Old topic')"))
+    repository.load(engine, knowledge)
+    assert repository.read(engine).topics == knowledge.topics
