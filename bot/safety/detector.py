@@ -1,0 +1,264 @@
+"""Finds warning signs and crisis in one message, by rules on lemmas, whatever the intent.
+
+Each sign is a combination of concepts ("urine" near "dark") found in one sentence. A sign in a
+clause that negates it ("no chest pain"), puts it in the past ("I used to choke, now fine") or
+makes it hypothetical ("what if my pee goes dark?") does not raise a flag; a hypothetical one is
+reported as uncertain, so the assistant asks rather than guesses.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from spacy.tokens import Doc
+
+from bot.safety.lexicon import REGEX_PREFIX, Lexicon, Phrase, Urgency
+
+SENTENCE_BREAKS = frozenset({".", "!", "?", ";"})
+CLAUSE_BREAKS = SENTENCE_BREAKS | {",", "-", "—", ":", "but", "however", "although", "though"}
+NEGATION_REACH = 6
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A warning sign found in the message."""
+
+    sign: str
+    urgency: Urgency
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SafetyReport:
+    """What the safety net found in one message."""
+
+    crisis: bool = False
+    findings: tuple[Finding, ...] = ()
+    medical: bool = False
+    uncertain: tuple[str, ...] = ()
+    dismissed: tuple[str, ...] = ()
+
+    @property
+    def urgency(self) -> Urgency | None:
+        """The highest urgency among the signs found, if any."""
+        return max((f.urgency for f in self.findings), key=lambda u: u.rank, default=None)
+
+    @property
+    def flagged(self) -> bool:
+        """Whether the message needs a safety reply."""
+        return self.crisis or bool(self.findings)
+
+    def sources(self) -> tuple[str, ...]:
+        """Sources of the most urgent signs, for the reply's citations."""
+        top = self.urgency
+        return tuple(dict.fromkeys(s for f in self.findings if f.urgency == top for s in f.sources))
+
+    def as_dict(self) -> dict[str, Any]:
+        """The report as it travels in Rasa's parse data."""
+        return {
+            "crisis": self.crisis,
+            "medical": self.medical,
+            "urgency": self.urgency.value if self.urgency else None,
+            "signs": [f.sign for f in self.findings],
+            "sources": list(self.sources()),
+            "uncertain": list(self.uncertain),
+            "dismissed": list(self.dismissed),
+        }
+
+
+@dataclass(frozen=True)
+class _Match:
+    start: int
+    end: int
+    tokens: frozenset[int] = field(default_factory=frozenset)
+
+
+def _edit_distance(a: str, b: str, limit: int) -> int:
+    """Damerau-Levenshtein distance, stopping early once it exceeds ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                value = min(value, previous2[j - 2] + 1)
+            current.append(value)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+class Detector:
+    """Runs the lexicon's rules over a spaCy Doc made by the project pipeline (for its lemmas)."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        self._vocabulary = frozenset(
+            word
+            for phrases in (*lexicon.concepts.values(), lexicon.negation)
+            for phrase in phrases
+            for word in phrase
+            if not word.startswith(REGEX_PREFIX)
+        )
+        self._regexes = {
+            word: re.compile(word[len(REGEX_PREFIX) :])
+            for phrases in lexicon.concepts.values()
+            for phrase in phrases
+            for word in phrase
+            if word.startswith(REGEX_PREFIX)
+        }
+        self._spell = lru_cache(maxsize=8192)(self._correct)
+
+    def _correct(self, word: str) -> str:
+        """Return the lexicon word ``word`` misspells, or ``word`` itself."""
+        # Five letters is the floor on both sides and six on one, so "breth" is "breath" and
+        # "chesst" is "chest", while "cause" never becomes "pause" nor "hill" "chill".
+        if word in self._vocabulary or len(word) < 5 or word in self.lexicon.not_misspellings:
+            return word
+        limit = 2 if len(word) >= 9 else 1
+        best = min(
+            (
+                w
+                for w in self._vocabulary
+                if len(w) >= 5 and max(len(w), len(word)) >= 6 and w.isalpha()
+            ),
+            key=lambda w: (_edit_distance(word, w, limit), w),
+        )
+        return best if _edit_distance(word, best, limit) <= limit else word
+
+    def detect(self, doc: Doc) -> SafetyReport:
+        """Return the warning signs and crisis found in ``doc``."""
+        words = [self._forms(t.lower_, t.lemma_.lower()) for t in doc]
+        for start, stop in self._occurrences(words, 0, len(words), self.lexicon.idioms):
+            words[start:stop] = [frozenset()] * (stop - start)
+        sentences = self._spans(words, SENTENCE_BREAKS)
+        clauses = self._spans(words, CLAUSE_BREAKS)
+        clause_of = {i: c for c, (a, b) in enumerate(clauses) for i in range(a, b)}
+
+        def judge(patterns: Sequence[Sequence[str]], negatable: bool = True) -> str | None:
+            verdicts = []
+            for start, end in sentences:
+                for pattern in patterns:
+                    match = self._match(words, start, end, pattern)
+                    if match is not None:
+                        verdicts.append(
+                            self._verdict(words, (start, end), clauses, clause_of, match, negatable)
+                        )
+            if "current" in verdicts:
+                return "current"
+            return "uncertain" if "uncertain" in verdicts else ("dismissed" if verdicts else None)
+
+        findings, uncertain, dismissed = [], [], []
+        for sign in self.lexicon.signs:
+            verdict = judge(sign.patterns)
+            if verdict == "current":
+                findings.append(Finding(sign.id, sign.urgency, sign.sources))
+            elif verdict == "uncertain":
+                uncertain.append(sign.id)
+            elif verdict == "dismissed":
+                dismissed.append(sign.id)
+        crisis = judge(self.lexicon.crisis_patterns, negatable=False) in ("current", "uncertain")
+        about_exercise = bool(
+            self._occurrences(
+                words, 0, len(words), self.lexicon.concepts[self.lexicon.medical_unless]
+            )
+        )
+        medical = not about_exercise and judge(self.lexicon.medical_patterns, False) is not None
+        return SafetyReport(crisis, tuple(findings), medical, tuple(uncertain), tuple(dismissed))
+
+    def _forms(self, lower: str, lemma: str) -> frozenset[str]:
+        return frozenset({lower, lemma, self._spell(lower)})
+
+    @staticmethod
+    def _spans(words: Sequence[frozenset[str]], breaks: frozenset[str]) -> list[tuple[int, int]]:
+        spans, start = [], 0
+        for i, forms in enumerate(words):
+            if forms & breaks:
+                if i > start:
+                    spans.append((start, i))
+                start = i + 1
+        if start < len(words):
+            spans.append((start, len(words)))
+        return spans
+
+    def _occurrences(
+        self, words: Sequence[frozenset[str]], start: int, end: int, phrases: Sequence[Phrase]
+    ) -> list[tuple[int, int]]:
+        found = []
+        for i in range(start, end):
+            for phrase in phrases:
+                stop = i + len(phrase)
+                if stop <= end and all(self._is(w, words[i + k]) for k, w in enumerate(phrase)):
+                    found.append((i, stop))
+        return found
+
+    def _is(self, word: str, forms: frozenset[str]) -> bool:
+        regex = self._regexes.get(word)
+        if regex is None:
+            return word in forms
+        return any(regex.match(form) for form in forms)
+
+    def _match(
+        self, words: Sequence[frozenset[str]], start: int, end: int, pattern: Sequence[str]
+    ) -> _Match | None:
+        """Find the concepts of ``pattern`` together within the window, in this sentence."""
+        hits = [self._occurrences(words, start, end, self.lexicon.concepts[c]) for c in pattern]
+        if not all(hits):
+            return None
+        for anchor in hits[0]:
+            chosen = [anchor]
+            for options in hits[1:]:
+                near = [
+                    o
+                    for o in options
+                    if abs(o[0] - anchor[0]) <= self.lexicon.window and o not in chosen
+                ]
+                if not near:
+                    break
+                chosen.append(min(near, key=lambda o: abs(o[0] - anchor[0])))
+            else:
+                tokens = frozenset(i for a, b in chosen for i in range(a, b))
+                return _Match(min(a for a, _ in chosen), max(b for _, b in chosen), tokens)
+        return None
+
+    def _verdict(
+        self,
+        words: Sequence[frozenset[str]],
+        sentence: tuple[int, int],
+        clauses: Sequence[tuple[int, int]],
+        clause_of: dict[int, int],
+        match: _Match,
+        negatable: bool,
+    ) -> str:
+        lexicon = self.lexicon
+        clause_start, clause_end = clauses[clause_of[match.start]]
+        clause = range(clause_start, clause_end)
+        if self._has(words, clause, lexicon.history) or self._has(
+            words, range(*sentence), lexicon.resolution
+        ):  # "I used to choke", "had a chest infection in March, all cleared up"
+            return "dismissed"
+        reach = range(max(clause_start, match.start - NEGATION_REACH), match.end)
+        negations = self._occurrences(words, reach.start, reach.stop, lexicon.negation)
+        if negatable and any(not (set(range(a, b)) & match.tokens) for a, b in negations):
+            return "dismissed"
+        cues = self._occurrences(words, clause_start, match.end, lexicon.hypothetical)
+        if any(a < match.start for a, _ in cues):  # "what if my pee...", "how puffed should I get"
+            return "uncertain"
+        whole = range(*sentence)
+        if self._has(words, whole, lexicon.general) and not self._has(
+            words, whole, lexicon.personal
+        ):
+            return "uncertain"
+        return "current"
+
+    def _has(self, words: Sequence[frozenset[str]], span: range, phrases: Sequence[Phrase]) -> bool:
+        return bool(self._occurrences(words, span.start, span.stop, phrases))

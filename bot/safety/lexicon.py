@@ -1,0 +1,126 @@
+"""Reads knowledge/safety.yml: the warning signs, their urgency and the words people use."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+
+import yaml
+
+from bot.knowledge.schema import KnowledgeError, Problem
+
+REGEX_PREFIX = "re:"
+
+
+class Urgency(str, Enum):
+    """How soon a warning sign needs medical contact (the triage levels of red-flags.yml)."""
+
+    EMERGENCY = "emergency"
+    SAME_DAY = "same_day"
+    REVIEW = "review"
+
+    @property
+    def rank(self) -> int:
+        """Higher is more urgent."""
+        return {"emergency": 3, "same_day": 2, "review": 1}[self.value]
+
+
+# A phrase is a sequence of lower-case lemmas; an element starting with "re:" is a regular
+# expression matched against one token ("re:^1[6-9][0-9]/" for a high systolic reading).
+Phrase = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Sign:
+    """One warning sign: its urgency, sources, and the concept combinations that reveal it."""
+
+    id: str
+    urgency: Urgency
+    sources: tuple[str, ...]
+    patterns: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Everything the detector needs, as lemma phrases."""
+
+    window: int
+    concepts: Mapping[str, tuple[Phrase, ...]]
+    signs: tuple[Sign, ...]
+    crisis_patterns: tuple[tuple[str, ...], ...]
+    medical_patterns: tuple[tuple[str, ...], ...]
+    medical_unless: str
+    negation: tuple[Phrase, ...]
+    history: tuple[Phrase, ...]
+    resolution: tuple[Phrase, ...]
+    hypothetical: tuple[Phrase, ...]
+    general: tuple[Phrase, ...]
+    personal: tuple[Phrase, ...]
+    idioms: tuple[Phrase, ...]
+    not_misspellings: frozenset[str]
+
+
+def _phrases(name: str, words: list[object], problems: list[Problem]) -> tuple[Phrase, ...]:
+    """Lower-cased word sequences; a non-string (YAML reads a bare `no` as False) is an error."""
+    phrases: list[Phrase] = []
+    for word in words:
+        if not isinstance(word, str):
+            problems.append(Problem("safety.yml", name, None, f"quote the entry {word!r}"))
+        elif word.startswith(REGEX_PREFIX):
+            phrases.append((word,))
+        else:
+            phrases.append(tuple(word.lower().split()))
+    return tuple(phrases)
+
+
+def read_lexicon(path: Path, source_ids: set[str] | None = None) -> Lexicon:
+    """Read and cross-check the safety lexicon.
+
+    Raises:
+        KnowledgeError: an entry is not text, or a sign uses an unknown concept, urgency or source.
+    """
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    problems: list[Problem] = []
+    concepts = {name: _phrases(name, words, problems) for name, words in raw["concepts"].items()}
+    signs = []
+    for spec in raw["signs"]:
+        patterns = tuple(tuple(p) for p in spec["patterns"])
+        for concept in sorted({c for p in patterns for c in p} - set(concepts)):
+            problems.append(
+                Problem(path.name, spec["id"], "patterns", f"unknown concept '{concept}'")
+            )
+        if spec["urgency"] not in {u.value for u in Urgency}:
+            problems.append(Problem(path.name, spec["id"], "urgency", "unknown urgency"))
+            continue
+        for source in spec["sources"]:
+            if source_ids is not None and source not in source_ids:
+                problems.append(
+                    Problem(path.name, spec["id"], "sources", f"unknown source '{source}'")
+                )
+        signs.append(Sign(spec["id"], Urgency(spec["urgency"]), tuple(spec["sources"]), patterns))
+    cues = {
+        key: _phrases(key, raw[key], problems)
+        for key in (
+            "negation",
+            "history",
+            "resolution",
+            "hypothetical",
+            "general",
+            "personal",
+            "idioms",
+        )
+    }
+    if problems:
+        raise KnowledgeError(problems)
+    return Lexicon(
+        window=int(raw["window"]),
+        concepts=concepts,
+        signs=tuple(signs),
+        crisis_patterns=tuple(tuple(p) for p in raw["crisis"]["patterns"]),
+        medical_patterns=tuple(tuple(p) for p in raw["medical"]["patterns"]),
+        medical_unless=str(raw["medical"]["unless"]),
+        not_misspellings=frozenset(str(w).lower() for w in raw["not_misspellings"]),
+        **cues,
+    )

@@ -1,0 +1,103 @@
+"""The safety net: 100% recall on warning signs and crisis, and few false alarms."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.nlp.analyzer import Analyzer
+from bot.safety.detector import Detector
+from bot.safety.evaluation import SAFETY_SETS, SafetyFigures, measure
+from bot.safety.lexicon import Urgency, read_lexicon
+from bot.settings import Settings
+
+
+@pytest.fixture(scope="module")
+def detector(settings: Settings) -> Detector:
+    return Detector(read_lexicon(settings.knowledge_dir / "safety.yml"))
+
+
+# The development set, and a fresh set written later without sight of the rules.
+@pytest.fixture(scope="module", params=["development", "fresh"])
+def figures(
+    request: pytest.FixtureRequest, detector: Detector, analyzer: Analyzer
+) -> SafetyFigures:
+    folder = SAFETY_SETS if request.param == "development" else SAFETY_SETS / "fresh"
+    return measure(detector, analyzer.nlp, folder)
+
+
+def test_every_warning_sign_is_caught(figures: SafetyFigures) -> None:
+    assert figures.red_flags >= 70
+    assert figures.red_flag_recall == 1.0, "\n".join(figures.lines("development set"))
+
+
+def test_every_crisis_is_caught(figures: SafetyFigures) -> None:
+    assert figures.crises >= 15
+    assert figures.crisis_recall == 1.0, "\n".join(figures.lines("development set"))
+
+
+def test_false_alarms_are_rare(figures: SafetyFigures) -> None:
+    assert figures.negatives >= 35
+    assert figures.red_flag_precision >= 0.95, "\n".join(figures.lines("development set"))
+    assert figures.crisis_precision >= 0.95, "\n".join(figures.lines("development set"))
+
+
+@pytest.mark.parametrize(
+    ("text", "urgency", "sign"),
+    [
+        (
+            "my legs are much weaker since I started the exercises and my pee is dark brown",
+            Urgency.EMERGENCY,
+            "dark_urine",
+        ),
+        ("cant catch my breath after two steps", Urgency.EMERGENCY, "breathless"),
+        ("food going down the wrong way at dinner", Urgency.EMERGENCY, "swallowing_choking"),
+        ("my wee looks cola-coloured", Urgency.EMERGENCY, "dark_urine"),
+        ("chesst pain on the bike", Urgency.EMERGENCY, "chest_pain"),
+        ("blood pressure 185/100 this morning", Urgency.SAME_DAY, "high_blood_pressure"),
+        ("I have a temp of 39", Urgency.SAME_DAY, "fever_infection"),
+        ("I think I'm flaring", Urgency.REVIEW, "flare"),
+    ],
+)
+def test_signs_and_urgency(
+    detector: Detector, analyzer: Analyzer, text: str, urgency: Urgency, sign: str
+) -> None:
+    report = detector.detect(analyzer.nlp(text))
+    assert report.urgency == urgency
+    assert sign in {f.sign for f in report.findings}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no chest pain at all",
+        "I used to have trouble swallowing, now fine",
+        "never had dark urine",
+        "had a chest infection in March, all cleared up",
+        "I choked up watching the conference video",
+    ],
+)
+def test_negated_past_and_idioms_are_not_flagged(
+    detector: Detector, analyzer: Analyzer, text: str
+) -> None:
+    report = detector.detect(analyzer.nlp(text))
+    assert not report.flagged
+    assert report.uncertain == ()
+
+
+def test_hypothetical_is_uncertain_not_flagged(detector: Detector, analyzer: Analyzer) -> None:
+    report = detector.detect(analyzer.nlp("what if my pee goes dark after exercise?"))
+    assert not report.flagged
+    assert report.uncertain == ("dark_urine",)
+
+
+def test_a_real_sign_beside_a_negated_one_is_flagged(
+    detector: Detector, analyzer: Analyzer
+) -> None:
+    report = detector.detect(analyzer.nlp("no chest pain, but my wee has gone dark brown"))
+    assert [f.sign for f in report.findings] == ["dark_urine"]
+
+
+def test_highest_urgency_wins(detector: Detector, analyzer: Analyzer) -> None:
+    report = detector.detect(analyzer.nlp("I'm flaring and my chest feels tight and heavy"))
+    assert report.urgency == Urgency.EMERGENCY
+    assert {f.sign for f in report.findings} == {"flare", "chest_pain"}
