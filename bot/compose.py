@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.knowledge.schema import REQUIRED_DISCLAIMERS, Entry, KnowledgeSet, Source
 from bot.routing import Router
+from bot.safety.lexicon import Urgency
 
 
 class ReplyType(str, Enum):
@@ -25,14 +26,7 @@ class ReplyType(str, Enum):
     OUT_OF_SCOPE = "out_of_scope"
     RED_FLAG = "red_flag"
     CRISIS = "crisis"
-
-
-class Urgency(str, Enum):
-    """How soon a warning sign needs medical contact (the triage levels of red-flags.yml)."""
-
-    EMERGENCY = "emergency"
-    SAME_DAY = "same_day"
-    REVIEW = "review"
+    CLARIFY = "clarify"
 
 
 # Topics offered as buttons when the assistant introduces itself or did not understand.
@@ -84,25 +78,59 @@ class Composer:
             Button(self.knowledge.topics[t].button, self.router.button_payload(t)) for t in topics
         )
 
-    def answer(self, topic: str, entries: Sequence[Entry]) -> Reply:
-        """Compose the answer to a question about ``topic`` from its best ``entries``."""
+    def answer(self, topic: str, entries: Sequence[Entry], tailor_to: Sequence[str] = ()) -> Reply:
+        """Compose the answer to a question about ``topic`` from its best ``entries``.
+
+        ``tailor_to`` names subtypes with entries of their own in this topic, offered as buttons
+        when the user's subtype is unknown: the general answer comes first, never a question.
+        """
         if not entries:
             raise ValueError(f"an answer about '{topic}' needs at least one entry")
+        tailor = [
+            Button(self._text(f"tailor_{s}"), f'/inform{{"myositis_type": "{s}"}}')
+            for s in tailor_to
+        ]
         return self._compose(
             ReplyType.ANSWER,
             topic,
             paragraphs=[e.answer for e in entries],
             entries=entries,
-            buttons=self.topic_buttons(self.knowledge.topics[topic].next),
+            buttons=[*self.topic_buttons(self.knowledge.topics[topic].next), *tailor],
         )
 
     def welcome(self) -> Reply:
         """Introduce the assistant: what it can and cannot do, with topics to tap."""
         return self._message(ReplyType.WELCOME, "welcome", STARTER_TOPICS)
 
-    def fallback(self) -> Reply:
-        """Say the message was not understood and offer the topics instead of guessing."""
-        return self._message(ReplyType.FALLBACK, "fallback", STARTER_TOPICS)
+    def fallback(self, suggestions: Sequence[str]) -> Reply:
+        """First miss: "did you mean...?" with the likeliest topics and "Something else"."""
+        buttons = [
+            *self.topic_buttons(suggestions or STARTER_TOPICS[:2]),
+            Button(self._text("something_else"), "/nlu_fallback"),
+        ]
+        return self._compose(
+            ReplyType.FALLBACK,
+            None,
+            paragraphs=[self._text("fallback")],
+            entries=(),
+            buttons=buttons,
+            extra={"stage": 1},
+        )
+
+    def second_fallback(self) -> Reply:
+        """Second miss in a row: offer a volunteer, and the topics the assistant covers."""
+        buttons = [
+            Button(self._text("pass_to_volunteer"), "/ask_human"),
+            *self.topic_buttons(STARTER_TOPICS),
+        ]
+        return self._compose(
+            ReplyType.FALLBACK,
+            None,
+            paragraphs=[self._text("fallback_second")],
+            entries=(),
+            buttons=buttons,
+            extra={"stage": 2},
+        )
 
     def out_of_scope(self) -> Reply:
         """Decline a medical question (medicines, diagnosis, treatments) kindly, with a referral."""
@@ -123,6 +151,26 @@ class Composer:
             buttons=(),
             sources=sources,
             extra={"urgency": urgency.value, "emergency_number": self.contacts["emergency_number"]},
+        )
+
+    def clarify_warning_sign(self) -> Reply:
+        """Ask, rather than guess, whether a possible warning sign is happening now.
+
+        Each answer button leads straight to the safety reply of its urgency.
+        """
+        buttons = [
+            Button(
+                self._text(f"clarify_{u.value}"), f'/report_warning_sign{{"urgency": "{u.value}"}}'
+            )
+            for u in Urgency
+        ]
+        buttons.append(Button(self._text("clarify_no"), "/deny"))
+        return self._compose(
+            ReplyType.CLARIFY,
+            None,
+            paragraphs=[self._text("clarify_warning_sign")],
+            entries=(),
+            buttons=buttons,
         )
 
     def _text(self, key: str) -> str:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.compose import Composer, Reply
 from bot.db import engine_for
 from bot.knowledge import repository
 from bot.knowledge.index import KnowledgeIndex, Query
-from bot.knowledge.schema import Entry, KnowledgeSet
+from bot.knowledge.schema import SUBTYPES, Entry, KnowledgeSet
 from bot.knowledge.vocabulary import read_vocabulary
 from bot.nlp.analyzer import Analyzer
 from bot.routing import Router
@@ -42,7 +43,10 @@ class Guide:
     @classmethod
     def from_knowledge(cls, knowledge: KnowledgeSet, settings: Settings) -> Guide:
         """Build the guide from knowledge already in memory."""
-        router = Router(read_vocabulary(settings.knowledge_dir / "vocabulary.yml"))
+        router = Router(
+            read_vocabulary(settings.knowledge_dir / "vocabulary.yml"),
+            {t.id: t.claims for t in knowledge.topics.values()},
+        )
         index = KnowledgeIndex(knowledge, Analyzer.from_path(settings.spacy_pipeline))
         contacts = {
             "emergency_number": settings.emergency_number,
@@ -68,5 +72,31 @@ class Guide:
         ]
 
     def answer(self, topic: str, text: str = "", subtype: str | None = None) -> Reply:
-        """Compose the answer to ``text`` about ``topic`` for someone with ``subtype``."""
-        return self.composer.answer(topic, self.select(Query(text, topic, subtype)))
+        """Compose the answer to ``text`` about ``topic`` for someone with ``subtype``.
+
+        With the subtype unknown, subtypes that have entries of their own here are offered as
+        buttons to tailor the answer.
+        """
+        entries = self.select(Query(text, topic, subtype))
+        tailor: list[str] = []
+        if subtype is None:
+            in_topic = self.knowledge.entries_of(topic)
+            specific = [s for s in SUBTYPES if any(s in e.subtypes for e in in_topic)]
+            # A topic about one subtype only (IBM, JDM, IMNM) has nothing to tailor.
+            if len(specific) > 1 or any(e.is_general for e in in_topic):
+                tailor = specific
+        return self.composer.answer(topic, entries, tailor)
+
+    def fallback(
+        self,
+        ranked_intents: Sequence[str],
+        entities: Mapping[str, str],
+        last_topic: str | None,
+        previous_stage: int | None,
+    ) -> Reply:
+        """The two-stage fallback: suggest the two likeliest topics, then offer a volunteer."""
+        if previous_stage is not None:
+            return self.composer.second_fallback()
+        topics = (self.router.topic_for(i, entities, last_topic) for i in ranked_intents)
+        suggestions = list(dict.fromkeys(t for t in topics if t))[:2]
+        return self.composer.fallback(suggestions)

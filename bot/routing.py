@@ -7,7 +7,8 @@ always leads to the topic it names.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 
 from bot.knowledge.vocabulary import Vocabulary
 
@@ -35,19 +36,35 @@ GUIDANCE_INTENTS = frozenset(TOPIC_INTENTS) | frozenset(ENTITY_INTENTS) | {FOLLO
 
 
 class Router:
-    """Resolves topics with the vocabulary's entity-to-topic links."""
+    """Resolves topics with the vocabulary's entity-to-topic links and the topics' claims."""
 
-    def __init__(self, vocabulary: Vocabulary) -> None:
+    def __init__(
+        self, vocabulary: Vocabulary, claims: Mapping[str, Sequence[str]] | None = None
+    ) -> None:
         self.vocabulary = vocabulary
+        self._claims = {
+            topic: re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b", re.IGNORECASE)
+            for topic, words in (claims or {}).items()
+            if words
+        }
 
     def topic_for(
-        self, intent: str, entities: Mapping[str, str], last_topic: str | None = None
+        self,
+        intent: str,
+        entities: Mapping[str, str],
+        last_topic: str | None = None,
+        text: str = "",
     ) -> str | None:
         """Return the topic a message asks about, or None when it asks about none.
 
         A follow-up such as "what about swimming?" names an exercise type and goes to its topic;
-        "and for IBM?" keeps the last topic (the subtype then tailors the answer).
+        "and for IBM?" keeps the last topic (the subtype then tailors the answer). A topic that
+        claims a word in the text (pregnancy) takes any exercise question that uses it.
         """
+        if intent in GUIDANCE_INTENTS:
+            claimed = next((t for t, words in self._claims.items() if words.search(text)), None)
+            if claimed:
+                return claimed
         if intent in TOPIC_INTENTS:
             return TOPIC_INTENTS[intent]
         if intent in ENTITY_INTENTS:

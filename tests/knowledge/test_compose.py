@@ -60,10 +60,50 @@ def test_every_question_is_answered_with_citations(
 def test_buttons_lead_to_their_topics(guide: Guide, knowledge: KnowledgeSet) -> None:
     for topic in knowledge.topics.values():
         reply = guide.answer(topic.id)
-        assert [b.title for b in reply.buttons] == [knowledge.topics[t].button for t in topic.next]
-        for button, target in zip(reply.buttons, topic.next, strict=True):
+        following = reply.buttons[: len(topic.next)]
+        assert [b.title for b in following] == [knowledge.topics[t].button for t in topic.next]
+        for button, target in zip(following, topic.next, strict=True):
             intent, _, entities = button.payload[1:].partition("{")
             assert guide.router.topic_for(intent, _entities(entities)) == target
+        # The rest tailor this topic to a subtype, keeping the topic.
+        for button in reply.buttons[len(topic.next) :]:
+            intent, _, entities = button.payload[1:].partition("{")
+            assert intent == "inform"
+            assert guide.router.topic_for(intent, _entities(entities), topic.id) == topic.id
+
+
+def test_tailoring_is_offered_only_where_subtypes_differ(guide: Guide) -> None:
+    titles = [b.title for b in guide.answer("exercise_safety").buttons]
+    assert "For IBM" in titles
+    assert "For a child with JDM" in titles
+    assert not [b for b in guide.answer("ibm").buttons if b.payload.startswith("/inform")]
+    assert not [
+        b for b in guide.answer("exercise_safety", subtype="IBM").buttons if "For" in b.title
+    ]
+
+
+def test_pregnancy_claims_any_exercise_question(guide: Guide) -> None:
+    router = guide.router
+    assert (
+        router.topic_for(
+            "ask_exercise_type",
+            {"exercise_type": "pilates"},
+            None,
+            "I'm pregnant, can I still do pilates?",
+        )
+        == "pregnancy"
+    )
+    assert (
+        router.topic_for("ask_exercise_safety", {}, None, "is exercise safe after giving birth")
+        == "pregnancy"
+    )
+    assert (
+        router.topic_for(
+            "ask_exercise_type", {"exercise_type": "pilates"}, None, "can I do pilates"
+        )
+        == "pilates"
+    )
+    assert router.topic_for("greet", {}, None, "hi, I'm pregnant") is None
 
 
 def _entities(raw: str) -> dict[str, str]:
