@@ -7,6 +7,7 @@ from rasa_sdk.events import EventType, SlotSet
 from typing_extensions import override
 
 from actions.base import ReplyAction
+from actions.conversation import fallback
 from actions.tracker_view import Turn
 from bot.compose import Reply
 from bot.guide import Guide
@@ -19,8 +20,8 @@ class ActionAnswer(ReplyAction):
 
     @override
     def respond(self, guide: Guide, turn: Turn, tracker: Tracker) -> tuple[Reply, list[EventType]]:
-        topic = guide.router.topic_for(turn.intent, turn.entities, turn.last_topic)
+        topic = guide.router.topic_for(turn.intent, turn.entities, turn.last_topic, turn.text)
         if topic is None:
-            return guide.composer.fallback(), []
+            return fallback(guide, turn), []
         reply = guide.answer(topic, turn.text, turn.subtype)
         return reply, [SlotSet("last_topic", topic), SlotSet("myositis_type", turn.subtype)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from abc import abstractmethod
+from abc import ABCMeta, abstractmethod
 from typing import Any, ClassVar
 
 from rasa_sdk import Action, Tracker
@@ -16,10 +16,11 @@ from bot.compose import Reply
 from bot.guide import Guide
 
 
-class ReplyAction(Action):
+class ReplyAction(Action, metaclass=ABCMeta):
     """An action whose whole job is one composed reply (and the events it implies).
 
-    Sending happens here and only here, so every reply leaves exactly as the composer built it:
+    Abstract (ABCMeta), so rasa-sdk does not register it as an action itself. Sending happens
+    here and only here, so every reply leaves exactly as the composer built it:
     text and buttons for every channel, and the structured payload as a custom message.
     """
 

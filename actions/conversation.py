@@ -43,11 +43,18 @@ class ActionSessionStart(ReplyAction):
         ]
 
 
+def fallback(guide: Guide, turn: Turn) -> Reply:
+    """The two-stage fallback for this turn: suggestions first, then a volunteer."""
+    return guide.fallback(
+        turn.ranked_intents, turn.entities, turn.last_topic, turn.previous_fallback_stage
+    )
+
+
 class ActionFallback(ReplyAction):
-    """When the assistant is unsure, say so and offer topics rather than guess."""
+    """When the assistant is unsure, suggest the likeliest topics; on a second miss, a person."""
 
     action_name = "action_fallback"
 
     @override
     def respond(self, guide: Guide, turn: Turn, tracker: Tracker) -> tuple[Reply, list[EventType]]:
-        return guide.composer.fallback(), []
+        return fallback(guide, turn), []

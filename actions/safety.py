@@ -3,28 +3,41 @@
 from __future__ import annotations
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from typing_extensions import override
 
 from actions.base import ReplyAction
 from actions.tracker_view import Turn
-from bot.compose import Reply, Urgency
+from bot.compose import Reply
 from bot.guide import Guide
+from bot.safety.lexicon import Urgency
 
-# Until the rule-based detector grades a sign, a reported warning sign is treated as urgent.
-WARNING_SIGN_SOURCES = ("mda-quest-warning", "mayo-polymyositis", "tma-physical-therapy")
+# Cited when the urgency comes from the user's own button, with no sign found in words.
+GENERAL_WARNING_SOURCES = ("mda-quest-warning", "tma-physical-therapy")
 
 
 class ActionSafety(ReplyAction):
-    """Reply to a warning sign or to thoughts of self-harm before anything else."""
+    """Reply to a warning sign or thoughts of self-harm first, by urgency, and record it.
+
+    The safety net in the NLU pipeline found the sign (or the crisis) by rules; when only the
+    classifier thinks a warning sign was reported, the action asks one short question instead of
+    guessing an urgency.
+    """
 
     action_name = "action_safety"
 
     @override
     def respond(self, guide: Guide, turn: Turn, tracker: Tracker) -> tuple[Reply, list[EventType]]:
-        if turn.intent == "crisis":
-            return guide.composer.crisis(), []
-        return guide.composer.red_flag(Urgency.EMERGENCY, WARNING_SIGN_SOURCES), []
+        composer = guide.composer
+        report = turn.safety
+        if report.get("crisis") or turn.intent == "crisis":
+            return composer.crisis(), [SlotSet("safety_flag", "crisis")]
+        urgency = report.get("urgency") or turn.entities.get("urgency")
+        if urgency in {u.value for u in Urgency}:
+            sources = report.get("sources") or GENERAL_WARNING_SOURCES
+            reply = composer.red_flag(Urgency(urgency), sources)
+            return reply, [SlotSet("safety_flag", urgency)]
+        return composer.clarify_warning_sign(), []
 
 
 class ActionDeclineMedical(ReplyAction):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from rasa_sdk import Tracker
 
@@ -16,6 +17,9 @@ class Turn:
     entities: dict[str, str]
     subtype: str | None
     last_topic: str | None
+    safety: dict[str, Any] = field(default_factory=dict)
+    ranked_intents: tuple[str, ...] = ()
+    previous_fallback_stage: int | None = None
 
 
 def latest_turn(tracker: Tracker) -> Turn:
@@ -33,4 +37,20 @@ def latest_turn(tracker: Tracker) -> Turn:
         entities=entities,
         subtype=subtype,
         last_topic=tracker.get_slot("last_topic"),
+        safety=message.get("safety") or {},
+        ranked_intents=tuple(
+            r["name"]
+            for r in message.get("intent_ranking") or []
+            if r.get("name") != "nlu_fallback"
+        ),
+        previous_fallback_stage=_previous_fallback_stage(tracker),
     )
+
+
+def _previous_fallback_stage(tracker: Tracker) -> int | None:
+    """The fallback stage of the assistant's last reply, if that reply was a fallback."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "bot":
+            custom = (event.get("data") or {}).get("custom") or {}
+            return int(custom.get("stage", 1)) if custom.get("type") == "fallback" else None
+    return None

@@ -36,15 +36,17 @@ def make_tracker() -> TrackerFactory:
         text: str = "",
         entities: dict[str, str] | None = None,
         slots: dict[str, Any] | None = None,
+        safety: dict[str, Any] | None = None,
     ) -> Tracker:
         message = {
             "intent": {"name": intent, "confidence": 0.9},
             "text": text,
             "entities": [{"entity": k, "value": v} for k, v in (entities or {}).items()],
+            "safety": safety or {},
         }
         return Tracker(
             sender_id="test-user",
-            slots={"myositis_type": None, "last_topic": None, **(slots or {})},
+            slots={"myositis_type": None, "last_topic": None, "safety_flag": None, **(slots or {})},
             latest_message=message,
             events=[],
             paused=False,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -43,16 +44,50 @@ async def test_crisis_reply_gives_the_crisis_line(
     assert message["custom"]["entries"] == []
 
 
-async def test_warning_sign_reply_stops_exercise_without_advice(
+@pytest.mark.parametrize("urgency", ["emergency", "same_day", "review"])
+async def test_warning_sign_reply_follows_the_safety_net(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, urgency: str
+) -> None:
+    safety = {"crisis": False, "urgency": urgency, "signs": ["x"], "sources": ["nni-myositis"]}
+    tracker = make_tracker("report_warning_sign", "my legs ache", safety=safety)
+    events = await ActionSafety().run(dispatcher, tracker, {})
+    (message,) = dispatcher.messages
+    payload = message["custom"]
+    assert (payload["type"], payload["urgency"]) == ("red_flag", urgency)
+    assert payload["entries"] == []
+    assert [s["id"] for s in payload["sources"]] == ["nni-myositis"]
+    assert message["buttons"] == []
+    assert SlotSet("safety_flag", urgency) in events
+
+
+async def test_emergency_reply_gives_the_number(
     make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
 ) -> None:
-    tracker = make_tracker("report_warning_sign", "my pee is dark brown after exercise")
+    safety = {"crisis": False, "urgency": "emergency", "signs": ["dark_urine"], "sources": []}
+    tracker = make_tracker("ask_exercise_type", "my pee is dark brown", safety=safety)
     await ActionSafety().run(dispatcher, tracker, {})
+    assert "call 000" in dispatcher.messages[0]["text"]
+
+
+async def test_classifier_alone_gets_a_clarifying_question(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    await ActionSafety().run(dispatcher, make_tracker("report_warning_sign", "feeling off"), {})
     (message,) = dispatcher.messages
-    assert message["custom"]["type"] == "red_flag"
-    assert message["custom"]["entries"] == []
-    assert "000" in message["text"]
-    assert message["buttons"] == []
+    assert message["custom"]["type"] == "clarify"
+    payloads = [b["payload"] for b in message["buttons"]]
+    assert payloads[:3] == [
+        f'/report_warning_sign{{"urgency": "{u}"}}' for u in ("emergency", "same_day", "review")
+    ]
+    assert payloads[3] == "/deny"
+
+
+async def test_clarify_button_gives_the_safety_reply(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = make_tracker("report_warning_sign", "", {"urgency": "same_day"})
+    await ActionSafety().run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["custom"]["urgency"] == "same_day"
 
 
 async def test_medical_question_is_declined(
