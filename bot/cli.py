@@ -90,11 +90,9 @@ def _nlu_vocabulary(settings: Settings, _args: argparse.Namespace) -> int:
 
 
 def _serve(settings: Settings, _args: argparse.Namespace) -> int:
-    import asyncio
-
     from bot.serve import serve
 
-    return asyncio.run(serve(settings))
+    return serve(settings)
 
 
 def _eval(_settings: Settings, _args: argparse.Namespace) -> int:

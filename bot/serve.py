@@ -1,25 +1,28 @@
 """Starts the assistant's servers, waits until each answers its health check, stops them cleanly.
 
 `make run` and the end-to-end tests use the same Stack, so the tests exercise what users run.
+A supervisor only starts, polls and stops processes, so it is plain synchronous code.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
 import secrets
 import signal
+import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import aiohttp
+from types import FrameType
 
 from bot.settings import PROJECT_ROOT, Settings
 
-HEALTH_TIMEOUT = aiohttp.ClientTimeout(total=2)
+HEALTH_TIMEOUT_SECONDS = 2.0
 STOP_GRACE_SECONDS = 10.0
 
 
@@ -38,7 +41,17 @@ class Server:
     name: str
     argv: list[str]
     health_url: str
-    process: asyncio.subprocess.Process | None = None
+    process: subprocess.Popen[bytes] | None = None
+
+    def is_healthy(self) -> bool:
+        """Whether the server answers its health URL with 200 right now."""
+        try:
+            with urllib.request.urlopen(
+                self.health_url, timeout=HEALTH_TIMEOUT_SECONDS
+            ) as response:
+                return bool(response.status == 200)
+        except (urllib.error.URLError, OSError):
+            return False
 
 
 @dataclass
@@ -109,11 +122,11 @@ class Stack:
             ),
         ]
 
-    async def start(self, ready_timeout: float = 180.0) -> None:
+    def start(self, ready_timeout: float = 180.0) -> None:
         """Start every server and wait until all are healthy.
 
         Raises:
-            RuntimeError: a server exited or did not become healthy in time (its log is named).
+            RuntimeError: a server exited or did not become healthy in time.
         """
         env = self.environment()
         self.servers = self.plan()
@@ -122,49 +135,46 @@ class Stack:
             if self.log_dir is not None:
                 self.log_dir.mkdir(parents=True, exist_ok=True)
                 output = (self.log_dir / f"{server.name}.log").open("ab")
-            server.process = await asyncio.create_subprocess_exec(
-                *server.argv,
+            server.process = subprocess.Popen(
+                server.argv,
                 cwd=PROJECT_ROOT,
                 env=env,
                 stdout=output,
                 stderr=output,
                 start_new_session=True,
             )
-        async with aiohttp.ClientSession(timeout=HEALTH_TIMEOUT) as session:
-            await asyncio.gather(
-                *(self._wait_ready(session, s, ready_timeout) for s in self.servers)
-            )
+        deadline = time.monotonic() + ready_timeout
+        waiting = list(self.servers)
+        while waiting:
+            for server in list(waiting):
+                assert server.process is not None
+                if server.process.poll() is not None:
+                    raise RuntimeError(f"{server.name} exited with {server.process.returncode}")
+                if server.is_healthy():
+                    waiting.remove(server)
+            if waiting and time.monotonic() > deadline:
+                names = ", ".join(s.name for s in waiting)
+                raise RuntimeError(f"{names} did not become healthy in {ready_timeout:.0f}s")
+            time.sleep(0.5 if waiting else 0)
 
-    async def _wait_ready(
-        self, session: aiohttp.ClientSession, server: Server, timeout: float
-    ) -> None:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        assert server.process is not None
-        while loop.time() < deadline:
-            if server.process.returncode is not None:
-                raise RuntimeError(f"{server.name} exited with {server.process.returncode}")
-            with contextlib.suppress(aiohttp.ClientError, asyncio.TimeoutError):
-                async with session.get(server.health_url) as response:
-                    if response.status == 200:
-                        return
-            await asyncio.sleep(0.5)
-        raise RuntimeError(f"{server.name} did not answer {server.health_url} in {timeout:.0f}s")
-
-    async def stop(self) -> None:
-        """Stop every server: SIGTERM, then SIGKILL after a grace period."""
+    def stop(self) -> None:
+        """Stop every server: SIGTERM to its process group, SIGKILL after a grace period."""
         for server in reversed(self.servers):
             process = server.process
-            if process is None or process.returncode is not None:
+            if process is None or process.poll() is not None:
                 continue
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGTERM)
             try:
-                await asyncio.wait_for(process.wait(), STOP_GRACE_SECONDS)
-            except asyncio.TimeoutError:
+                process.wait(STOP_GRACE_SECONDS)
+            except subprocess.TimeoutExpired:
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(process.pid, signal.SIGKILL)
-                await process.wait()
+                process.wait()
+
+    def exited(self) -> Server | None:
+        """Return a server that has stopped on its own, if any."""
+        return next((s for s in self.servers if s.process and s.process.poll() is not None), None)
 
     def urls(self) -> Mapping[str, str]:
         """Where a person reaches each part."""
@@ -177,15 +187,19 @@ class Stack:
         }
 
 
-async def serve(settings: Settings) -> int:
+def serve(settings: Settings) -> int:
     """Run the stack until Ctrl-C or SIGTERM, or until a server dies."""
     stack = Stack(settings)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+    stopping = False
+
+    def request_stop(_signum: int, _frame: FrameType | None) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
     try:
-        await stack.start()
+        stack.start()
         print("The Myositis Exercise Guide is up:")
         for name, url in stack.urls().items():
             print(f"  {name:24} {url}")
@@ -193,14 +207,14 @@ async def serve(settings: Settings) -> int:
             print(
                 f"  HTTP API token for this run: {stack.api_token} (set RASA_API_TOKEN to fix it)"
             )
-        print("Press Ctrl-C to stop.")
-        waits = [asyncio.create_task(s.process.wait()) for s in stack.servers if s.process]
-        stopped = asyncio.create_task(stop.wait())
-        done, _ = await asyncio.wait([stopped, *waits], return_when=asyncio.FIRST_COMPLETED)
-        if stopped not in done:
-            print("a server stopped unexpectedly; shutting down", file=sys.stderr)
-            return 1
+        print("Press Ctrl-C to stop.", flush=True)
+        while not stopping:
+            dead = stack.exited()
+            if dead is not None:
+                print(f"{dead.name} stopped unexpectedly; shutting down", file=sys.stderr)
+                return 1
+            time.sleep(0.5)
         return 0
     finally:
-        print("stopping...")
-        await stack.stop()
+        print("stopping...", flush=True)
+        stack.stop()
