@@ -100,7 +100,7 @@ class Composer:
 
     def welcome(self) -> Reply:
         """Introduce the assistant: what it can and cannot do, with topics to tap."""
-        return self._message(ReplyType.WELCOME, "welcome", STARTER_TOPICS)
+        return self._message(ReplyType.WELCOME, "welcome", self.topic_buttons(STARTER_TOPICS))
 
     def fallback(self, suggestions: Sequence[str]) -> Reply:
         """First miss: "did you mean...?" with the likeliest topics and "Something else"."""
@@ -108,14 +108,7 @@ class Composer:
             *self.topic_buttons(suggestions or STARTER_TOPICS[:2]),
             Button(self._text("something_else"), "/nlu_fallback"),
         ]
-        return self._compose(
-            ReplyType.FALLBACK,
-            None,
-            paragraphs=[self._text("fallback")],
-            entries=(),
-            buttons=buttons,
-            extra={"stage": 1},
-        )
+        return self._message(ReplyType.FALLBACK, "fallback", buttons, stage=1)
 
     def second_fallback(self) -> Reply:
         """Second miss in a row: offer a volunteer, and the topics the assistant covers."""
@@ -123,22 +116,17 @@ class Composer:
             Button(self._text("pass_to_volunteer"), "/ask_human"),
             *self.topic_buttons(STARTER_TOPICS),
         ]
-        return self._compose(
-            ReplyType.FALLBACK,
-            None,
-            paragraphs=[self._text("fallback_second")],
-            entries=(),
-            buttons=buttons,
-            extra={"stage": 2},
-        )
+        return self._message(ReplyType.FALLBACK, "fallback_second", buttons, stage=2)
 
     def out_of_scope(self) -> Reply:
         """Decline a medical question (medicines, diagnosis, treatments) kindly, with a referral."""
-        return self._message(ReplyType.OUT_OF_SCOPE, "medical", STARTER_TOPICS[:3])
+        return self._message(
+            ReplyType.OUT_OF_SCOPE, "medical", self.topic_buttons(STARTER_TOPICS[:3])
+        )
 
     def crisis(self) -> Reply:
         """Answer thoughts of self-harm: crisis line and emergency number, nothing else first."""
-        return self._message(ReplyType.CRISIS, "crisis", ())
+        return self._message(ReplyType.CRISIS, "crisis")
 
     def red_flag(self, urgency: Urgency, source_ids: Sequence[str] = ()) -> Reply:
         """Stop exercise advice and say how soon to get medical help, citing the guidance."""
@@ -165,24 +153,17 @@ class Composer:
             for u in Urgency
         ]
         buttons.append(Button(self._text("clarify_no"), "/deny"))
-        return self._compose(
-            ReplyType.CLARIFY,
-            None,
-            paragraphs=[self._text("clarify_warning_sign")],
-            entries=(),
-            buttons=buttons,
-        )
+        return self._message(ReplyType.CLARIFY, "clarify_warning_sign", buttons)
 
     def _text(self, key: str) -> str:
         return self.knowledge.messages[key].format(**self.contacts)
 
-    def _message(self, kind: ReplyType, key: str, topics: Sequence[str]) -> Reply:
+    def _message(
+        self, kind: ReplyType, key: str, buttons: Sequence[Button] = (), **extra: Any
+    ) -> Reply:
+        """A reply made of one of the assistant's own messages (no knowledge entry)."""
         return self._compose(
-            kind,
-            None,
-            paragraphs=[self._text(key)],
-            entries=(),
-            buttons=self.topic_buttons(topics),
+            kind, None, paragraphs=[self._text(key)], entries=(), buttons=buttons, extra=extra
         )
 
     def sources_of(self, entries: Sequence[Entry]) -> list[Source]:
