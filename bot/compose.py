@@ -105,7 +105,7 @@ class Composer:
     def fallback(self, suggestions: Sequence[str]) -> Reply:
         """First miss: "did you mean...?" with the likeliest topics and "Something else"."""
         buttons = [
-            *self.topic_buttons(suggestions or STARTER_TOPICS[:2]),
+            *self.topic_buttons(suggestions),
             Button(self._text("something_else"), "/nlu_fallback"),
         ]
         return self._message(ReplyType.FALLBACK, "fallback", buttons, stage=1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from bot.compose import Composer, Reply
+from bot.compose import STARTER_TOPICS, Composer, Reply
 from bot.db import engine_for
 from bot.knowledge import repository
 from bot.knowledge.index import KnowledgeIndex, Query
@@ -97,6 +97,7 @@ class Guide:
         """The two-stage fallback: suggest the two likeliest topics, then offer a volunteer."""
         if previous_stage is not None:
             return self.composer.second_fallback()
-        topics = (self.router.topic_for(i, entities, last_topic) for i in ranked_intents)
-        suggestions = list(dict.fromkeys(t for t in topics if t))[:2]
+        topics = [self.router.topic_for(i, entities, last_topic) for i in ranked_intents]
+        # The two likeliest topics, topped up from the starter topics when the ranking has fewer.
+        suggestions = list(dict.fromkeys(t for t in [*topics, *STARTER_TOPICS] if t))[:2]
         return self.composer.fallback(suggestions)

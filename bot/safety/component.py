@@ -16,13 +16,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import SPACY_DOCS
-from rasa.shared.nlu.constants import (
-    INTENT,
-    INTENT_NAME_KEY,
-    INTENT_RANKING_KEY,
-    PREDICTED_CONFIDENCE_KEY,
-    TEXT,
-)
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
@@ -77,46 +71,17 @@ class SafetyNet(GraphComponent):
                 continue
             report = self.detector.detect(doc)
             message.set(SAFETY_KEY, report.as_dict(), add_to_output=True)
-            confidence = 1.0
             if report.crisis:
                 intent = CRISIS_INTENT
             elif report.findings:
                 intent = WARNING_SIGN_INTENT
             elif report.medical:
                 intent = MEDICAL_INTENT
-            elif report.dismissed and not report.uncertain and _top(message) == WARNING_SIGN_INTENT:
-                # The rules saw the sign and found it negated or past ("no chest pain at all"):
-                # that overrules the classifier's warning-sign reading.
-                intent, confidence = _runner_up(message)
             else:
                 continue
             message.set(
                 INTENT,
-                {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: confidence},
+                {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: 1.0},
                 add_to_output=True,
             )
         return messages
-
-
-def _top(message: Message) -> str | None:
-    intent = message.get(INTENT) or {}
-    name: str | None = intent.get(INTENT_NAME_KEY)
-    return name
-
-
-def _runner_up(message: Message) -> tuple[str, float]:
-    """The classifier's best other reading, with its own confidence.
-
-    Safety intents are out (the rules overruled them), and so are yes/no replies: the "no" of
-    "no chest pain" is the negation the rules already read, not an answer to a question.
-    """
-    ranking = message.get(INTENT_RANKING_KEY) or []
-    safety = {WARNING_SIGN_INTENT, CRISIS_INTENT, "deny", "affirm"}
-    return next(
-        (
-            (r[INTENT_NAME_KEY], float(r[PREDICTED_CONFIDENCE_KEY]))
-            for r in ranking
-            if r[INTENT_NAME_KEY] not in safety
-        ),
-        ("nlu_fallback", 1.0),
-    )

@@ -75,6 +75,7 @@ class _Match:
     start: int
     end: int
     tokens: frozenset[int] = field(default_factory=frozenset)
+    starts: tuple[int, ...] = ()
 
 
 def _edit_distance(a: str, b: str, limit: int) -> int:
@@ -227,7 +228,8 @@ class Detector:
                 chosen.append(min(near, key=lambda o: abs(o[0] - anchor[0])))
             else:
                 tokens = frozenset(i for a, b in chosen for i in range(a, b))
-                return _Match(min(a for a, _ in chosen), max(b for _, b in chosen), tokens)
+                starts = tuple(sorted(a for a, _ in chosen))
+                return _Match(starts[0], max(b for _, b in chosen), tokens, starts)
         return None
 
     def _verdict(
@@ -246,9 +248,7 @@ class Detector:
             words, range(*sentence), lexicon.resolution
         ):  # "I used to choke", "had a chest infection in March, all cleared up"
             return "dismissed"
-        reach = range(max(clause_start, match.start - NEGATION_REACH), match.end)
-        negations = self._occurrences(words, reach.start, reach.stop, lexicon.negation)
-        if negatable and any(not (set(range(a, b)) & match.tokens) for a, b in negations):
+        if negatable and self._negated(words, clause_start, match):
             return "dismissed"
         cues = self._occurrences(words, clause_start, match.end, lexicon.hypothetical)
         if any(a < match.start for a, _ in cues):  # "what if my pee...", "how puffed should I get"
@@ -259,6 +259,20 @@ class Detector:
         ):
             return "uncertain"
         return "current"
+
+    def _negated(self, words: Sequence[frozenset[str]], clause_start: int, match: _Match) -> bool:
+        """Whether a negation cancels the sign.
+
+        It does shortly before the sign ("no chest pain") or within two words before one of its
+        words ("my chest isn't tight"), but not inside a matched phrase ("can't breathe").
+        """
+        reach = max(clause_start, match.start - NEGATION_REACH)
+        for a, b in self._occurrences(words, reach, match.end, self.lexicon.negation):
+            if set(range(a, b)) & match.tokens:
+                continue
+            if b <= match.start or any(0 <= s - b <= 2 for s in match.starts):
+                return True
+        return False
 
     def _has(self, words: Sequence[frozenset[str]], span: range, phrases: Sequence[Phrase]) -> bool:
         return bool(self._occurrences(words, span.start, span.stop, phrases))

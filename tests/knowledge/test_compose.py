@@ -114,3 +114,27 @@ def _entities(raw: str) -> dict[str, str]:
 def test_an_answer_needs_an_entry(guide: Guide) -> None:
     with pytest.raises(ValueError, match="needs at least one entry"):
         guide.composer.answer("pilates", [])
+
+
+def test_fallback_suggests_the_two_likeliest_topics(guide: Guide) -> None:
+    reply = guide.fallback(
+        ["greet", "ask_pilates_typo", "ask_routine", "ask_exercise_safety"], {}, None, None
+    )
+    assert reply.payload["stage"] == 1
+    assert [b.payload for b in reply.buttons] == [
+        "/ask_routine",
+        "/ask_exercise_safety",
+        "/nlu_fallback",
+    ]
+
+
+def test_fallback_tops_up_with_starter_topics(guide: Guide) -> None:
+    reply = guide.fallback(["greet", "chitchat"], {}, None, None)
+    assert len(reply.buttons) == 3
+    assert reply.buttons[-1].title == "Something else"
+
+
+def test_second_miss_offers_a_volunteer(guide: Guide) -> None:
+    reply = guide.fallback(["ask_routine"], {}, None, previous_stage=1)
+    assert reply.payload["stage"] == 2
+    assert reply.buttons[0].payload == "/ask_human"
