@@ -1,0 +1,126 @@
+"""Real HTTP requests to the REST channel of the running assistant, for every topic."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import pytest
+
+from bot.knowledge.schema import KnowledgeSet
+from bot.knowledge.vocabulary import Vocabulary
+from bot.routing import Router
+from tests.e2e.conftest import Chat
+
+pytestmark = pytest.mark.e2e
+
+# One plain question per topic, in a patient's words (not taken from the NLU data).
+QUESTIONS = {
+    "exercise_safety": "is it actually safe for me to exercise with myositis?",
+    "exercise_benefits": "what are the benefits of exercising for someone with myositis",
+    "research_evidence": "what research has been done on exercise and myositis",
+    "exercise_types": "what kinds of exercise can I do",
+    "strength_training": "can I do strength training with weights",
+    "stretching": "is stretching good for me",
+    "aerobic_exercise": "is cycling a good idea for me",
+    "hydrotherapy": "would hydrotherapy help me",
+    "pilates": "can i do pilates",
+    "tai_chi": "is tai chi suitable for me",
+    "hand_exercises": "are there hand exercises for my weak grip",
+    "swallowing": "are there exercises for swallowing problems",
+    "routine_and_rest": "how often should I exercise and how many rest days do I need",
+    "getting_started": "how do I get started with exercise",
+    "which_professional": "who should I see to help me exercise",
+    "ibm": "tell me about exercise with inclusion body myositis",
+    "children_jdm": "my son has juvenile dermatomyositis, can he exercise",
+    "pregnancy": "can I exercise while pregnant",
+    "flares_and_steroids": "should I exercise during a flare",
+    "pain_fatigue_ck": "will exercise affect my CK blood test",
+    "imnm": "is there exercise advice for necrotising myopathy",
+    "resources": "where can I find videos and more information",
+}
+
+
+def answers(messages: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
+    """Pair each payload of type answer with the text sent just before it."""
+    pairs = []
+    for text_message, custom in itertools.pairwise(messages):
+        payload = custom.get("custom")
+        if payload and payload.get("type") == "answer":
+            pairs.append((text_message.get("text", ""), payload))
+    return pairs
+
+
+def assert_guidance(text: str, payload: dict[str, Any], knowledge: KnowledgeSet) -> None:
+    assert payload["disclaimers"] == ["consult_doctor", "pregnancy"]
+    for disclaimer in knowledge.disclaimers.values():
+        assert disclaimer.text in text
+    assert payload["sources"]
+    for source in payload["sources"]:
+        assert knowledge.sources[source["id"]].short in text
+
+
+def test_every_topic_question_is_answered(chat: Chat, sender: str, knowledge: KnowledgeSet) -> None:
+    assert set(QUESTIONS) == set(knowledge.topics)
+    wrong = {}
+    for topic, question in QUESTIONS.items():
+        replies = answers(chat(f"{sender}-{topic}", question))
+        assert replies, f"no answer to {question!r}"
+        text, payload = replies[-1]
+        assert_guidance(text, payload, knowledge)
+        if payload["topic"] != topic:
+            wrong[question] = payload["topic"]
+    assert not wrong, wrong
+
+
+def test_every_topic_button_is_answered(
+    chat: Chat, sender: str, knowledge: KnowledgeSet, vocabulary: Vocabulary
+) -> None:
+    router = Router(vocabulary)
+    for topic in knowledge.topics:
+        ((text, payload),) = answers(chat(f"{sender}-{topic}", router.button_payload(topic)))
+        assert payload["topic"] == topic
+        assert_guidance(text, payload, knowledge)
+
+
+def test_session_opens_with_the_welcome(chat: Chat, sender: str, knowledge: KnowledgeSet) -> None:
+    first = chat(sender, "hello")
+    welcome = [m["custom"] for m in first if m.get("custom", {}).get("type") == "welcome"]
+    assert welcome
+    assert all(d.text in first[0]["text"] for d in knowledge.disclaimers.values())
+    assert len(first[0]["buttons"]) >= 4
+
+
+def test_what_about_swimming_follows_exercise_types(chat: Chat, sender: str) -> None:
+    assert answers(chat(sender, "what types of exercise are good for myositis?"))[-1][1][
+        "topic"
+    ] == ("exercise_types")
+    assert answers(chat(sender, "what about swimming?"))[-1][1]["topic"] == "hydrotherapy"
+
+
+def test_and_for_ibm_tailors_the_safety_answer(
+    chat: Chat, sender: str, knowledge: KnowledgeSet
+) -> None:
+    first = answers(chat(sender, "is exercise safe with myositis?"))[-1][1]
+    assert first["topic"] == "exercise_safety"
+    follow_up = answers(chat(sender, "and for IBM?"))[-1][1]
+    assert follow_up["topic"] == "exercise_safety"
+    by_id = {e.id: e for e in knowledge.entries}
+    assert "IBM" in by_id[follow_up["entries"][0]].subtypes
+    # The subtype is remembered: a later question is tailored without naming it again.
+    later = answers(chat(sender, "what are the benefits of exercise?"))[-1][1]
+    assert "IBM" in by_id[later["entries"][0]].subtypes
+
+
+def test_who_can_help_after_swallowing(chat: Chat, sender: str) -> None:
+    first = answers(chat(sender, "my throat muscles are weak, are there swallowing exercises?"))
+    assert first[-1][1]["topic"] == "swallowing"
+    assert (
+        answers(chat(sender, "who can help me with that?"))[-1][1]["topic"] == "which_professional"
+    )
+
+
+def test_thanks_and_goodbye_at_any_point(chat: Chat, sender: str) -> None:
+    chat(sender, "is pilates ok?")
+    assert "welcome" in chat(sender, "thanks so much")[0]["text"]
+    assert "Take care" in chat(sender, "bye")[0]["text"]
