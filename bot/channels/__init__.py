@@ -1,0 +1,1 @@
+"""Rasa input channels, where the stock connectors fall short for this assistant."""
