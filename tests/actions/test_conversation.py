@@ -97,3 +97,4 @@ async def test_medical_question_is_declined(
     (message,) = dispatcher.messages
     assert message["custom"]["type"] == "out_of_scope"
     assert "doctor" in message["text"]
+    assert "helpline" in message["text"]

@@ -130,3 +130,10 @@ def test_failed_load_leaves_database_unchanged(
     with engine.connect() as conn:
         after = conn.execute(select(tables.entries).order_by(tables.entries.c.id)).all()
     assert after == before
+
+
+def test_knowledge_readme_lists_every_topic(knowledge_copy: Path) -> None:
+    readme = (knowledge_copy / "README.md").read_text()
+    topics = yaml.safe_load((knowledge_copy / "topics.yml").read_text())["topics"]
+    missing = [t["id"] for t in topics if f"`{t['id']}`" not in readme]
+    assert not missing, f"add these topics to knowledge/README.md: {missing}"
