@@ -36,7 +36,13 @@ $(STAMPS)/venv: requirements.lock requirements-bootstrap.lock tools/find-python3
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	@touch $@
 
-setup: $(STAMPS)/venv
+setup: $(STAMPS)/venv $(STAMPS)/npm
+
+# Browser libraries the widget serves itself (socket.io client) and its tests use (axe-core).
+$(STAMPS)/npm: package.json package-lock.json
+	@mkdir -p $(STAMPS)
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
 
 $(STAMPS)/pipeline: $(STAMPS)/venv knowledge/vocabulary.yml bot/nlp/pipeline_builder.py bot/knowledge/vocabulary.py
 	$(PY) -m bot pipeline build --out $(PIPELINE)
@@ -57,10 +63,10 @@ $(MODEL): $(STAMPS)/pipeline $(TRAIN_INPUTS)
 train: $(MODEL)
 
 # --- the two commands -------------------------------------------------------------------------
-run: kb $(MODEL)
+run: kb $(MODEL) $(STAMPS)/npm
 	$(PY) -m bot serve
 
-test: lint kb $(MODEL)
+test: lint kb $(MODEL) $(STAMPS)/npm
 	$(PY) -m pytest
 
 # --- quality ----------------------------------------------------------------------------------
@@ -77,4 +83,4 @@ lock: $(STAMPS)/venv
 		| sed '1i # Every package the install uses, pinned. Regenerate with make lock.' > requirements.lock
 
 clean:
-	rm -rf build models var artifacts .pytest_cache .mypy_cache .ruff_cache
+	rm -rf build models var artifacts node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -95,6 +95,19 @@ def _serve(settings: Settings, _args: argparse.Namespace) -> int:
     return serve(settings)
 
 
+def _web(settings: Settings, args: argparse.Namespace) -> int:
+    import os
+
+    from aiohttp import web
+
+    from bot.web.app import create_app
+
+    origins = tuple(os.environ.get("CORS_ORIGINS", "").split())
+    rasa_url = os.environ.get("RASA_PUBLIC_URL", "http://127.0.0.1:5005")
+    web.run_app(create_app(settings, rasa_url, origins), host=args.host, port=args.port, print=None)
+    return 0
+
+
 def _eval(_settings: Settings, _args: argparse.Namespace) -> int:
     from bot.evaluation import main as evaluate
 
@@ -133,6 +146,10 @@ def build_parser() -> argparse.ArgumentParser:
         run=_serve
     )
     groups.add_parser("eval", help="NLU figures on the held-out set").set_defaults(run=_eval)
+    web_app = groups.add_parser("web", help="the web app: widget, demo page, history, health")
+    web_app.add_argument("--host", default="127.0.0.1")
+    web_app.add_argument("--port", type=int, default=8080)
+    web_app.set_defaults(run=_web)
     return parser
 
 

@@ -32,6 +32,7 @@ class Ports:
 
     rasa: int = 5005
     actions: int = 5055
+    web: int = 8080
 
 
 @dataclass
@@ -72,6 +73,10 @@ class Stack:
         env.setdefault("ACTION_ENDPOINT_URL", f"http://{self.host}:{self.ports.actions}/webhook")
         env["DATABASE_URL"] = self.settings.database_url
         env["PYTHONPATH"] = str(PROJECT_ROOT)
+        env.setdefault("RASA_PUBLIC_URL", f"http://{self.host}:{self.ports.rasa}")
+        env.setdefault(
+            "CORS_ORIGINS", f"http://{self.host}:{self.ports.web} http://localhost:{self.ports.web}"
+        )
         env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
         env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
         return env
@@ -80,7 +85,7 @@ class Stack:
         """Return the servers to start, in order."""
         if not self.api_token:
             self.api_token = secrets.token_urlsafe(24)
-        cors = os.environ.get("CORS_ORIGINS", f"http://{self.host}:8080 http://localhost:8080")
+        cors = self.environment()["CORS_ORIGINS"]
         python = sys.executable
         rasa = str(Path(python).with_name("rasa"))
         return [
@@ -120,6 +125,11 @@ class Stack:
                 ],
                 f"http://{self.host}:{self.ports.rasa}/",
             ),
+            Server(
+                "web",
+                [python, "-m", "bot", "web", "--host", self.host, "--port", str(self.ports.web)],
+                f"http://{self.host}:{self.ports.web}/health",
+            ),
         ]
 
     def start(self, ready_timeout: float = 180.0) -> None:
@@ -128,9 +138,23 @@ class Stack:
         Raises:
             RuntimeError: a server exited or did not become healthy in time.
         """
-        env = self.environment()
         self.servers = self.plan()
-        for server in self.servers:
+        self._launch(self.servers, ready_timeout)
+
+    def stop_server(self, name: str) -> None:
+        """Stop one server (tests use it to show a conversation survives its restart)."""
+        self._terminate(self._named(name))
+
+    def start_server(self, name: str, ready_timeout: float = 180.0) -> None:
+        """Start one stopped server again and wait until it is healthy."""
+        self._launch([self._named(name)], ready_timeout)
+
+    def _named(self, name: str) -> Server:
+        return next(s for s in self.servers if s.name == name)
+
+    def _launch(self, servers: list[Server], ready_timeout: float) -> None:
+        env = self.environment()
+        for server in servers:
             output = None
             if self.log_dir is not None:
                 self.log_dir.mkdir(parents=True, exist_ok=True)
@@ -144,7 +168,7 @@ class Stack:
                 start_new_session=True,
             )
         deadline = time.monotonic() + ready_timeout
-        waiting = list(self.servers)
+        waiting = list(servers)
         while waiting:
             for server in list(waiting):
                 assert server.process is not None
@@ -158,19 +182,24 @@ class Stack:
             time.sleep(0.5 if waiting else 0)
 
     def stop(self) -> None:
-        """Stop every server: SIGTERM to its process group, SIGKILL after a grace period."""
+        """Stop every server, the last started first."""
         for server in reversed(self.servers):
-            process = server.process
-            if process is None or process.poll() is not None:
-                continue
+            self._terminate(server)
+
+    @staticmethod
+    def _terminate(server: Server) -> None:
+        """SIGTERM to the server's process group, SIGKILL after a grace period."""
+        process = server.process
+        if process is None or process.poll() is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(STOP_GRACE_SECONDS)
+        except subprocess.TimeoutExpired:
             with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(STOP_GRACE_SECONDS)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
 
     def exited(self) -> Server | None:
         """Return a server that has stopped on its own, if any."""
@@ -180,6 +209,7 @@ class Stack:
         """Where a person reaches each part."""
         base = f"http://{self.host}:{self.ports.rasa}"
         return {
+            "chat widget demo page": f"http://{self.host}:{self.ports.web}/",
             "REST channel": f"{base}/webhooks/rest/webhook",
             "socket.io channel": f"{base}/socket.io",
             "HTTP API (token needed)": f"{base}/status?token=...",

@@ -1,0 +1,84 @@
+"""The aiohttp app the charity's site loads the widget from.
+
+It serves the widget, the pinned socket.io client from node_modules (no CDN, so a site with a
+Content-Security-Policy can allow just this origin), a demo charity page, a health check and each
+conversation's history for the widget to restore after a reload.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from aiohttp import web
+
+from bot.db import engine_for
+from bot.settings import PROJECT_ROOT, Settings
+from bot.web.history import session_messages
+
+STATIC = Path(__file__).parent / "static"
+NODE_MODULES = PROJECT_ROOT / "node_modules"
+VENDOR = {"socket.io.min.js": NODE_MODULES / "socket.io-client" / "dist" / "socket.io.min.js"}
+SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+SETTINGS_KEY = web.AppKey("settings", Settings)
+RASA_URL_KEY = web.AppKey("rasa_url", str)
+CORS_KEY = web.AppKey("cors_origins", frozenset)
+
+
+async def health(_request: web.Request) -> web.Response:
+    """Liveness for the supervisor and load balancers."""
+    return web.json_response({"status": "ok"})
+
+
+async def demo_page(request: web.Request) -> web.Response:
+    """A demo charity page with the one-line install, pointed at this deployment's Rasa server."""
+    html = (STATIC / "demo.html").read_text(encoding="utf-8")
+    page = html.replace("{{RASA_URL}}", request.app[RASA_URL_KEY])
+    return web.Response(text=page, content_type="text/html")
+
+
+async def vendor(request: web.Request) -> web.FileResponse:
+    """A pinned browser library, installed by `npm ci` at set-up."""
+    path = VENDOR.get(request.match_info["name"])
+    if path is None or not path.exists():
+        raise web.HTTPNotFound(text="unknown library")
+    return web.FileResponse(path, headers={"Cache-Control": "public, max-age=3600"})
+
+
+async def history(request: web.Request) -> web.Response:
+    """The current session's messages; the random session id is the key to them."""
+    session_id = request.match_info["session_id"]
+    if not SESSION_ID.match(session_id):
+        raise web.HTTPBadRequest(text="invalid session id")
+    engine = engine_for(request.app[SETTINGS_KEY].database_url)
+    messages = await asyncio.to_thread(session_messages, engine, session_id)
+    return web.json_response({"session_id": session_id, "messages": messages})
+
+
+@web.middleware
+async def cors(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    """Let the configured charity sites read history; nobody else."""
+    response = await handler(request)
+    origin = request.headers.get("Origin")
+    if origin and origin in request.app[CORS_KEY]:
+        response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers["Vary"] = "Origin"
+    return response
+
+
+def create_app(settings: Settings, rasa_url: str, cors_origins: tuple[str, ...]) -> web.Application:
+    """Build the web app."""
+    app = web.Application(middlewares=[cors])
+    app[SETTINGS_KEY] = settings
+    app[RASA_URL_KEY] = rasa_url
+    app[CORS_KEY] = frozenset(cors_origins)
+    app.router.add_get("/", demo_page)
+    app.router.add_get("/health", health)
+    app.router.add_get("/vendor/{name}", vendor)
+    app.router.add_get("/api/history/{session_id}", history)
+    app.router.add_static("/widget/", STATIC, show_index=False)
+    return app
