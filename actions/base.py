@@ -35,13 +35,16 @@ class ReplyAction(Action, metaclass=ABCMeta):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         reply, events = self.respond(await get_guide(), latest_turn(tracker), tracker)
-        dispatcher.utter_message(
-            text=reply.text,
-            buttons=[b.as_dict() for b in reply.buttons],
-            json_message=reply.payload,
-        )
+        if reply is not None:
+            dispatcher.utter_message(
+                text=reply.text,
+                buttons=[b.as_dict() for b in reply.buttons],
+                json_message=reply.payload,
+            )
         return events
 
     @abstractmethod
-    def respond(self, guide: Guide, turn: Turn, tracker: Tracker) -> tuple[Reply, list[EventType]]:
-        """Return the reply to send and the events to record."""
+    def respond(
+        self, guide: Guide, turn: Turn, tracker: Tracker
+    ) -> tuple[Reply | None, list[EventType]]:
+        """Return the reply to send (None: nothing to say) and the events to record."""

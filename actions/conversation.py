@@ -20,27 +20,50 @@ class ActionWelcome(ReplyAction):
     action_name = "action_welcome"
 
     @override
-    def respond(self, guide: Guide, turn: Turn, tracker: Tracker) -> tuple[Reply, list[EventType]]:
+    def respond(
+        self, guide: Guide, turn: Turn, tracker: Tracker
+    ) -> tuple[Reply | None, list[EventType]]:
+        if _welcomed_this_turn(tracker):
+            return None, []
         return guide.composer.welcome(), []
 
 
 class ActionSessionStart(ReplyAction):
-    """Start each session with the welcome, keeping the subtype the user already told us."""
+    """Start each session with the welcome, keeping the subtype the user already told us.
+
+    The widget opens a conversation by sending `/session_start`; Rasa then runs this action for
+    the new session and again for the intent. The second run starts the session as Rasa expects
+    but says nothing.
+    """
 
     action_name = "action_session_start"
 
     @override
-    def respond(self, guide: Guide, turn: Turn, tracker: Tracker) -> tuple[Reply, list[EventType]]:
+    def respond(
+        self, guide: Guide, turn: Turn, tracker: Tracker
+    ) -> tuple[Reply | None, list[EventType]]:
         carried: list[EventType] = [
             SlotSet(name, tracker.get_slot(name))
             for name in CARRIED_SLOTS
             if tracker.get_slot(name) is not None
         ]
-        return guide.composer.welcome(), [
-            SessionStarted(),
-            *carried,
-            ActionExecuted("action_listen"),
-        ]
+        reply = None if _welcomed_this_turn(tracker) else guide.composer.welcome()
+        return reply, [SessionStarted(), *carried, ActionExecuted("action_listen")]
+
+
+def _welcomed_this_turn(tracker: Tracker) -> bool:
+    """Whether the welcome was already sent since the user's previous message.
+
+    A new conversation runs action_session_start before its first message; if that message is
+    `/session_start` (the widget) or a greeting, a second welcome would only repeat the first.
+    """
+    users = [i for i, e in enumerate(tracker.events) if e.get("event") == "user"]
+    start = users[-2] + 1 if len(users) > 1 else 0
+    for event in tracker.events[start:]:
+        custom = (event.get("data") or {}).get("custom") or {}
+        if event.get("event") == "bot" and custom.get("type") == "welcome":
+            return True
+    return False
 
 
 def fallback(guide: Guide, turn: Turn) -> Reply:

@@ -37,6 +37,7 @@ def make_tracker() -> TrackerFactory:
         entities: dict[str, str] | None = None,
         slots: dict[str, Any] | None = None,
         safety: dict[str, Any] | None = None,
+        events: list[dict[str, Any]] | None = None,
     ) -> Tracker:
         message = {
             "intent": {"name": intent, "confidence": 0.9},
@@ -48,7 +49,7 @@ def make_tracker() -> TrackerFactory:
             sender_id="test-user",
             slots={"myositis_type": None, "last_topic": None, "safety_flag": None, **(slots or {})},
             latest_message=message,
-            events=[],
+            events=events or [],
             paused=False,
             followup_action=None,
             active_loop={},

@@ -27,6 +27,36 @@ async def test_session_start_welcomes_and_keeps_the_subtype(
     assert len(message["buttons"]) >= 4
 
 
+async def test_a_second_session_start_in_the_same_session_says_nothing(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    # Rasa records the welcome, then the session start, then the message that started it.
+    welcomed = [
+        {"event": "action", "name": "action_session_start"},
+        {"event": "bot", "text": "Hello", "data": {"custom": {"type": "welcome"}}},
+        {"event": "session_started"},
+        {"event": "user", "text": "/session_start"},
+    ]
+    events = await ActionSessionStart().run(
+        dispatcher, make_tracker("session_start", events=welcomed), {}
+    )
+    assert dispatcher.messages == []
+    assert events == [SessionStarted(), ActionExecuted("action_listen")]
+
+
+async def test_greeting_after_the_welcome_turn_is_welcomed_again(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    earlier = [
+        {"event": "bot", "text": "Hello", "data": {"custom": {"type": "welcome"}}},
+        {"event": "user", "text": "is pilates ok"},
+        {"event": "bot", "text": "Pilates...", "data": {"custom": {"type": "answer"}}},
+        {"event": "user", "text": "hi again"},
+    ]
+    await ActionWelcome().run(dispatcher, make_tracker("greet", events=earlier), {})
+    assert dispatcher.messages[0]["custom"]["type"] == "welcome"
+
+
 async def test_welcome_says_what_it_cannot_do(
     make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
 ) -> None:
