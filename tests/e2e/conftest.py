@@ -33,7 +33,7 @@ def stack(
     repository.load(engine_for(database), knowledge)
     running = Stack(
         replace(settings, database_url=database),
-        ports=Ports(rasa=15005, actions=15055),
+        ports=Ports(rasa=15005, actions=15055, web=18080),
         log_dir=Path(folder) / "logs",
     )
     try:
