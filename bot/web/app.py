@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from aiohttp import web
+from yarl import URL
 
 from bot.db import engine_for
 from bot.settings import PROJECT_ROOT, Settings
@@ -32,11 +33,30 @@ async def health(_request: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
 
 
+def content_security_policy(rasa_url: str) -> str:
+    """The strict policy the demo page is served with: the widget needs nothing looser."""
+    rasa = URL(rasa_url)
+    socket = rasa.with_scheme("wss" if rasa.scheme == "https" else "ws")
+    return (
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+        f"connect-src 'self' {rasa.origin()} {socket.origin()}; base-uri 'none'; "
+        "frame-ancestors 'none'"
+    )
+
+
 async def demo_page(request: web.Request) -> web.Response:
-    """A demo charity page with the one-line install, pointed at this deployment's Rasa server."""
+    """A demo charity page with the one-line install, pointed at this deployment's Rasa server.
+
+    It is served with a strict Content-Security-Policy, so every browser test also shows that a
+    site with such a policy can use the widget.
+    """
+    rasa_url = request.app[RASA_URL_KEY]
     html = (STATIC / "demo.html").read_text(encoding="utf-8")
-    page = html.replace("{{RASA_URL}}", request.app[RASA_URL_KEY])
-    return web.Response(text=page, content_type="text/html")
+    return web.Response(
+        text=html.replace("{{RASA_URL}}", rasa_url),
+        content_type="text/html",
+        headers={"Content-Security-Policy": content_security_policy(rasa_url)},
+    )
 
 
 async def vendor(request: web.Request) -> web.FileResponse:
