@@ -7,6 +7,7 @@ A supervisor only starts, polls and stops processes, so it is plain synchronous 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import secrets
 import signal
@@ -23,6 +24,7 @@ from types import FrameType
 from bot.settings import PROJECT_ROOT, Settings
 
 HEALTH_TIMEOUT_SECONDS = 2.0
+WARM_UP_TIMEOUT_SECONDS = 120.0
 STOP_GRACE_SECONDS = 10.0
 
 
@@ -133,13 +135,49 @@ class Stack:
         ]
 
     def start(self, ready_timeout: float = 180.0) -> None:
-        """Start every server and wait until all are healthy.
+        """Start every server, wait until all are healthy, and warm the action server.
 
         Raises:
             RuntimeError: a server exited or did not become healthy in time.
         """
         self.servers = self.plan()
         self._launch(self.servers, ready_timeout)
+        self.warm_actions()
+
+    def warm_actions(self) -> None:
+        """Run one action so the knowledge index is built at start-up, not on a user's message.
+
+        Raises:
+            RuntimeError: the action server could not answer.
+        """
+        tracker = {
+            "sender_id": "warm-up",
+            "slots": {},
+            "latest_message": {},
+            "events": [],
+            "paused": False,
+            "followup_action": None,
+            "active_loop": {},
+            "latest_action_name": None,
+        }
+        body = json.dumps(
+            {
+                "next_action": "action_welcome",
+                "sender_id": "warm-up",
+                "tracker": tracker,
+                "domain": {},
+            }
+        ).encode()
+        request = urllib.request.Request(
+            f"http://{self.host}:{self.ports.actions}/webhook",
+            data=body,
+            headers={"Content-Type": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=WARM_UP_TIMEOUT_SECONDS) as response:
+                json.load(response)
+        except (urllib.error.URLError, OSError, ValueError) as error:
+            raise RuntimeError(f"the action server could not warm up: {error}") from error
 
     def stop_server(self, name: str) -> None:
         """Stop one server (tests use it to show a conversation survives its restart)."""
