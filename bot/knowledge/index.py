@@ -2,8 +2,9 @@
 
 The content is small and read-only, so it is indexed once at start-up and every lookup is a few
 dictionary reads (microseconds), never a database round trip. Ranking is BM25 over the lemmas of
-each entry plus fixed boosts for topic and subtype, and ties break on the curated order, so the
-same question always gets the same answer.
+each entry, its keywords and its topic's title; the topic narrows the candidates, the subtype
+orders them, and ties break on the curated order, so the same question always gets the same
+answer.
 """
 
 from __future__ import annotations
@@ -23,6 +24,11 @@ B = 0.75
 TITLE_WEIGHT = 3
 KEYWORD_WEIGHT = 2
 SPECIFIC_WITHOUT_SUBTYPE_PENALTY = 1.0
+
+
+def weighted(terms: Sequence[str], weight: int) -> Counter[str]:
+    """Count ``terms`` as if each appeared ``weight`` times."""
+    return Counter({term: count * weight for term, count in Counter(terms).items()})
 
 
 @dataclass(frozen=True)
@@ -51,12 +57,16 @@ class KnowledgeIndex:
         self._tf: dict[str, Counter[str]] = {}
         self._length: dict[str, int] = {}
         document_frequency: Counter[str] = Counter()
+        titles = {
+            topic.id: weighted(analyzer.analyse(topic.title).terms, TITLE_WEIGHT)
+            for topic in knowledge.topics.values()
+        }
         for entry in knowledge.entries:
             terms = Counter(analyzer.analyse(f"{entry.answer} {entry.detail or ''}").terms)
-            for _ in range(KEYWORD_WEIGHT):
-                terms.update(analyzer.analyse(" ; ".join(entry.keywords)).terms)
-            for _ in range(TITLE_WEIGHT):
-                terms.update(analyzer.analyse(knowledge.topics[entry.topic].title).terms)
+            terms.update(
+                weighted(analyzer.analyse(" ; ".join(entry.keywords)).terms, KEYWORD_WEIGHT)
+            )
+            terms.update(titles[entry.topic])
             self._tf[entry.id] = terms
             self._length[entry.id] = sum(terms.values())
             document_frequency.update(terms.keys())
