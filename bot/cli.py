@@ -96,15 +96,11 @@ def _serve(settings: Settings, _args: argparse.Namespace) -> int:
 
 
 def _web(settings: Settings, args: argparse.Namespace) -> int:
-    import os
-
     from aiohttp import web
 
     from bot.web.app import create_app
 
-    origins = tuple(os.environ.get("CORS_ORIGINS", "").split())
-    rasa_url = os.environ.get("RASA_PUBLIC_URL", "http://127.0.0.1:5005")
-    web.run_app(create_app(settings, rasa_url, origins), host=args.host, port=args.port, print=None)
+    web.run_app(create_app(settings), host=args.host, port=args.port, print=None)
     return 0
 
 

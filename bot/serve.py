@@ -59,7 +59,7 @@ class Server:
 
 @dataclass
 class Stack:
-    """The action server and the Rasa server, configured from the environment."""
+    """The action server, the Rasa server and the web app, configured from the environment."""
 
     settings: Settings
     ports: Ports = field(default_factory=Ports)
@@ -87,7 +87,6 @@ class Stack:
         """Return the servers to start, in order."""
         if not self.api_token:
             self.api_token = secrets.token_urlsafe(24)
-        cors = self.environment()["CORS_ORIGINS"]
         python = sys.executable
         rasa = str(Path(python).with_name("rasa"))
         return [
@@ -123,7 +122,7 @@ class Stack:
                     "--auth-token",
                     self.api_token,
                     "--cors",
-                    *cors.split(),
+                    *self.environment()["CORS_ORIGINS"].split(),
                 ],
                 f"http://{self.host}:{self.ports.rasa}/",
             ),

@@ -1,7 +1,8 @@
 """Settings from environment variables, with defaults that make `make run` work locally.
 
-Everything a deployment changes (database, knowledge folder, helplines) is read here and nowhere
-else, so that production differs from development by environment only.
+Everything a deployment changes (database, knowledge folder, helplines, allowed origins, public
+addresses) is read here, so that production differs from development by environment only. The
+one exception is RASA_API_TOKEN, a secret the supervisor hands to Rasa and keeps out of Settings.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ class Settings:
     max_entries_per_answer: int = 2
     emergency_number: str = "000"
     crisis_line: str = "Lifeline on 13 11 14"
+    cors_origins: tuple[str, ...] = ("http://127.0.0.1:8080", "http://localhost:8080")
+    rasa_public_url: str = "http://127.0.0.1:5005"
 
 
 def sqlite_url(path: Path) -> str:
@@ -49,4 +52,6 @@ def load_settings() -> Settings:
         max_entries_per_answer=int(os.environ.get("MAX_ENTRIES_PER_ANSWER", "2")),
         emergency_number=os.environ.get("EMERGENCY_NUMBER", "000"),
         crisis_line=os.environ.get("CRISIS_LINE", "Lifeline on 13 11 14"),
+        cors_origins=tuple(os.environ.get("CORS_ORIGINS", " ".join(Settings.cors_origins)).split()),
+        rasa_public_url=os.environ.get("RASA_PUBLIC_URL", Settings.rasa_public_url),
     )

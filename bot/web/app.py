@@ -90,12 +90,12 @@ async def cors(
     return response
 
 
-def create_app(settings: Settings, rasa_url: str, cors_origins: tuple[str, ...]) -> web.Application:
+def create_app(settings: Settings) -> web.Application:
     """Build the web app."""
     app = web.Application(middlewares=[cors])
     app[SETTINGS_KEY] = settings
-    app[RASA_URL_KEY] = rasa_url
-    app[CORS_KEY] = frozenset(cors_origins)
+    app[RASA_URL_KEY] = settings.rasa_public_url
+    app[CORS_KEY] = frozenset(settings.cors_origins)
     app.router.add_get("/", demo_page)
     app.router.add_get("/health", health)
     app.router.add_get("/vendor/{name}", vendor)
