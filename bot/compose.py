@@ -183,14 +183,6 @@ class Composer:
         extra: Mapping[str, Any] | None = None,
     ) -> Reply:
         sources = self.sources_of(entries) if sources is None else sources
-        parts = list(paragraphs)
-        if entries:
-            parts.append("How strong is the evidence? " + entries[0].evidence)
-        if sources:
-            parts.append(
-                "Sources: " + "; ".join(f"{s.short} {s.url}" if s.url else s.short for s in sources)
-            )
-        parts.append("Please note: " + " ".join(d.text for d in self.disclaimers))
         payload = {
             "type": kind.value,
             "topic": topic,
@@ -204,6 +196,30 @@ class Composer:
             ],
             "disclaimers": [d.id for d in self.disclaimers],
             "disclaimer_texts": [d.text for d in self.disclaimers],
+            "disclaimer_compact": [d.compact for d in self.disclaimers],
             **(extra or {}),
         }
-        return Reply("\n\n".join(parts), payload, tuple(buttons))
+        return Reply("\n\n".join(reply_blocks(payload)), payload, tuple(buttons))
+
+
+def reply_blocks(payload: Mapping[str, Any], *, compact: bool = False) -> list[str]:
+    """Return a reply's text as paragraphs, in the order every channel shows them.
+
+    The body comes first (for a warning sign, the advice to stop and get help), then the strength
+    of the evidence, the sources with their links and the disclaimers, which are never left out:
+    ``compact`` only picks their short wording, for channels where length is tight.
+    """
+    blocks = list(payload["body"])
+    if payload.get("evidence"):
+        blocks.append("How strong is the evidence? " + payload["evidence"])
+    if payload.get("sources"):
+        blocks.append(
+            "Sources: "
+            + "; ".join(
+                f"{s['short']} {s['url']}" if s.get("url") else s["short"]
+                for s in payload["sources"]
+            )
+        )
+    disclaimers = payload["disclaimer_compact" if compact else "disclaimer_texts"]
+    blocks.append("Please note: " + " ".join(disclaimers))
+    return blocks
