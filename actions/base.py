@@ -11,9 +11,17 @@ from rasa_sdk.executor import CollectingDispatcher
 from typing_extensions import override
 
 from actions.runtime import get_guide
-from actions.tracker_view import Turn, latest_turn
-from bot.compose import Reply
+from actions.tracker_view import Turn, latest_turn, session_is_silent
+from bot.compose import Reply, ReplyType
 from bot.guide import Guide
+
+# Replies that must reach the user first in a new session, with no welcome ahead of them.
+SENT_WITHOUT_WELCOME = {
+    ReplyType.WELCOME.value,
+    ReplyType.RED_FLAG.value,
+    ReplyType.CRISIS.value,
+    ReplyType.CLARIFY.value,
+}
 
 
 class ReplyAction(Action, metaclass=ABCMeta):
@@ -22,6 +30,10 @@ class ReplyAction(Action, metaclass=ABCMeta):
     Abstract (ABCMeta), so rasa-sdk does not register it as an action itself. Sending happens
     here and only here, so every reply leaves exactly as the composer built it:
     text and buttons for every channel, and the structured payload as a custom message.
+
+    The first reply of a session is preceded by the welcome, unless it is urgent: Rasa starts a
+    session before it reads the first message, so the welcome waits until it is known that the
+    message does not report a warning sign, whose advice must come first.
     """
 
     action_name: ClassVar[str]
@@ -34,13 +46,13 @@ class ReplyAction(Action, metaclass=ABCMeta):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        reply, events = self.respond(await get_guide(), latest_turn(tracker), tracker)
-        if reply is not None:
-            dispatcher.utter_message(
-                text=reply.text,
-                buttons=[b.as_dict() for b in reply.buttons],
-                json_message=reply.payload,
-            )
+        guide = await get_guide()
+        reply, events = self.respond(guide, latest_turn(tracker), tracker)
+        if reply is None:
+            return events
+        if reply.payload["type"] not in SENT_WITHOUT_WELCOME and session_is_silent(tracker):
+            _send(dispatcher, guide.composer.welcome())
+        _send(dispatcher, reply)
         return events
 
     @abstractmethod
@@ -48,3 +60,9 @@ class ReplyAction(Action, metaclass=ABCMeta):
         self, guide: Guide, turn: Turn, tracker: Tracker
     ) -> tuple[Reply | None, list[EventType]]:
         """Return the reply to send (None: nothing to say) and the events to record."""
+
+
+def _send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
+    dispatcher.utter_message(
+        text=reply.text, buttons=[b.as_dict() for b in reply.buttons], json_message=reply.payload
+    )

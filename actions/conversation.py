@@ -29,11 +29,12 @@ class ActionWelcome(ReplyAction):
 
 
 class ActionSessionStart(ReplyAction):
-    """Start each session with the welcome, keeping the subtype the user already told us.
+    """Start each session, keeping the subtype the user already told us.
 
-    The widget opens a conversation by sending `/session_start`; Rasa then runs this action for
-    the new session and again for the intent. The second run starts the session as Rasa expects
-    but says nothing.
+    Rasa runs this before it reads the message that starts the session, so it says nothing then:
+    the first reply brings the welcome, unless the message reports a warning sign (ReplyAction).
+    The widget opens a conversation by sending `/session_start`, for which Rasa runs this action
+    again; that run, which knows the message, welcomes the user once.
     """
 
     action_name = "action_session_start"
@@ -47,7 +48,8 @@ class ActionSessionStart(ReplyAction):
             for name in CARRIED_SLOTS
             if tracker.get_slot(name) is not None
         ]
-        reply = None if _welcomed_this_turn(tracker) else guide.composer.welcome()
+        opened = turn.intent == "session_start" and not _welcomed_this_turn(tracker)
+        reply = guide.composer.welcome() if opened else None
         return reply, [SessionStarted(), *carried, ActionExecuted("action_listen")]
 
 

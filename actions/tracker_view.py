@@ -54,3 +54,13 @@ def _previous_fallback_stage(tracker: Tracker) -> int | None:
             custom = (event.get("data") or {}).get("custom") or {}
             return int(custom.get("stage", 1)) if custom.get("type") == "fallback" else None
     return None
+
+
+def session_is_silent(tracker: Tracker) -> bool:
+    """Whether the assistant has said nothing yet in the current session."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "bot":
+            return False
+        if event.get("event") == "session_started":
+            return True
+    return True

@@ -14,6 +14,16 @@ from bot.guide import Guide
 
 TrackerFactory = Callable[..., Tracker]
 
+# A conversation already under way: the assistant has welcomed the user and replied since.
+ONGOING = [
+    {"event": "session_started"},
+    {"event": "user", "text": "hello"},
+    {"event": "bot", "text": "Hello", "data": {"custom": {"type": "welcome"}}},
+    {"event": "user", "text": "thanks"},
+    {"event": "bot", "text": "You're welcome."},
+    {"event": "user", "text": "..."},
+]
+
 
 @pytest.fixture(autouse=True)
 def installed_guide(guide: Guide) -> Iterator[Guide]:
@@ -49,7 +59,7 @@ def make_tracker() -> TrackerFactory:
             sender_id="test-user",
             slots={"myositis_type": None, "last_topic": None, "safety_flag": None, **(slots or {})},
             latest_message=message,
-            events=events or [],
+            events=ONGOING if events is None else events,
             paused=False,
             followup_action=None,
             active_loop={},

@@ -6,25 +6,83 @@ import pytest
 from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.answer import ActionAnswer
 from actions.conversation import ActionSessionStart, ActionWelcome
 from actions.safety import ActionDeclineMedical, ActionSafety
 from bot.knowledge.schema import KnowledgeSet
 from tests.actions.conftest import TrackerFactory
 
 
-async def test_session_start_welcomes_and_keeps_the_subtype(
-    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, knowledge: KnowledgeSet
+async def test_session_start_keeps_the_subtype_and_waits_for_the_first_message(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
 ) -> None:
-    tracker = make_tracker("greet", slots={"myositis_type": "DM"})
+    tracker = make_tracker("", slots={"myositis_type": "DM"})
     events = await ActionSessionStart().run(dispatcher, tracker, {})
 
     assert events[0] == SessionStarted()
     assert SlotSet("myositis_type", "DM") in events
     assert events[-1] == ActionExecuted("action_listen")
+    assert dispatcher.messages == [], "the welcome waits until the first message is known"
+
+
+async def test_the_widget_opening_a_conversation_is_welcomed(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, knowledge: KnowledgeSet
+) -> None:
+    started = [
+        {"event": "action", "name": "action_session_start"},
+        {"event": "session_started"},
+        {"event": "user", "text": "/session_start"},
+    ]
+    await ActionSessionStart().run(dispatcher, make_tracker("session_start", events=started), {})
     (message,) = dispatcher.messages
     assert message["custom"]["type"] == "welcome"
     assert all(d.text in message["text"] for d in knowledge.disclaimers.values())
     assert len(message["buttons"]) >= 4
+
+
+NEW_SESSION = [
+    {"event": "action", "name": "action_session_start"},
+    {"event": "session_started"},
+    {"event": "action", "name": "action_listen"},
+    {"event": "user", "text": "..."},
+]
+
+
+async def test_the_first_answer_of_a_session_comes_after_the_welcome(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = make_tracker(
+        "ask_exercise_type", "can I do pilates", {"exercise_type": "pilates"}, events=NEW_SESSION
+    )
+    await ActionAnswer().run(dispatcher, tracker, {})
+    assert [m["custom"]["type"] for m in dispatcher.messages] == ["welcome", "answer"]
+
+    later = [*NEW_SESSION, {"event": "bot", "text": "...", "data": {"custom": {"type": "answer"}}}]
+    dispatcher.messages.clear()
+    await ActionAnswer().run(dispatcher, make_tracker("ask_exercise_safety", events=later), {})
+    assert [m["custom"]["type"] for m in dispatcher.messages] == ["answer"]
+
+
+@pytest.mark.parametrize(
+    ("intent", "text", "expected"),
+    [
+        ("report_warning_sign", "I have chest pain after exercise", "red_flag"),
+        ("crisis", "I want to end it all", "crisis"),
+    ],
+)
+async def test_a_session_opening_with_a_warning_sign_gets_the_urgent_reply_alone(
+    make_tracker: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    intent: str,
+    text: str,
+    expected: str,
+) -> None:
+    safety = (
+        {"urgency": "emergency", "sources": ["mda-quest-warning"]} if expected == "red_flag" else {}
+    )
+    tracker = make_tracker(intent, text, safety=safety, events=NEW_SESSION)
+    await ActionSafety().run(dispatcher, tracker, {})
+    assert [m["custom"]["type"] for m in dispatcher.messages] == [expected]
 
 
 async def test_a_second_session_start_in_the_same_session_says_nothing(
