@@ -11,6 +11,7 @@ import json
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
+from bot.channels.enabled import ChannelPlan, plan_channels, write_enabled
 from bot.settings import PROJECT_ROOT, Settings
 
 HEALTH_TIMEOUT_SECONDS = 2.0
@@ -44,6 +46,7 @@ class Server:
     name: str
     argv: list[str]
     health_url: str
+    port: int
     process: subprocess.Popen[bytes] | None = None
 
     def is_healthy(self) -> bool:
@@ -57,6 +60,13 @@ class Server:
             return False
 
 
+def port_is_free(host: str, port: int) -> bool:
+    """Whether nothing listens on ``host:port``, so a server started there is the one we reach."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.settimeout(1.0)
+        return probe.connect_ex((host, port)) != 0
+
+
 @dataclass
 class Stack:
     """The action server, the Rasa server and the web app, configured from the environment."""
@@ -67,11 +77,12 @@ class Stack:
     model: Path = PROJECT_ROOT / "models" / "myositis.tar.gz"
     log_dir: Path | None = None
     api_token: str = field(default_factory=lambda: os.environ.get("RASA_API_TOKEN") or "")
+    extra_env: Mapping[str, str] = field(default_factory=dict)
     servers: list[Server] = field(default_factory=list)
 
     def environment(self) -> dict[str, str]:
-        """Environment of the children: endpoints.yml reads these variables."""
-        env = dict(os.environ)
+        """Environment of the children: endpoints.yml and credentials.yml read these variables."""
+        env = {**os.environ, **self.extra_env}
         env.setdefault("ACTION_ENDPOINT_URL", f"http://{self.host}:{self.ports.actions}/webhook")
         env["DATABASE_URL"] = self.settings.database_url
         env["PYTHONPATH"] = str(PROJECT_ROOT)
@@ -83,10 +94,17 @@ class Stack:
         env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
         return env
 
+    def channels(self) -> ChannelPlan:
+        """The input channels of credentials.yml whose secrets this environment sets."""
+        return plan_channels(PROJECT_ROOT / "credentials.yml", self.environment())
+
     def plan(self) -> list[Server]:
         """Return the servers to start, in order."""
         if not self.api_token:
             self.api_token = secrets.token_urlsafe(24)
+        credentials = write_enabled(
+            self.channels(), PROJECT_ROOT / "build" / f"run-{self.ports.rasa}" / "credentials.yml"
+        )
         python = sys.executable
         rasa = str(Path(python).with_name("rasa"))
         return [
@@ -102,6 +120,7 @@ class Stack:
                     str(self.ports.actions),
                 ],
                 f"http://{self.host}:{self.ports.actions}/health",
+                self.ports.actions,
             ),
             Server(
                 "rasa",
@@ -114,7 +133,7 @@ class Stack:
                     "--endpoints",
                     str(PROJECT_ROOT / "endpoints.yml"),
                     "--credentials",
-                    str(PROJECT_ROOT / "credentials.yml"),
+                    str(credentials),
                     "--port",
                     str(self.ports.rasa),
                     "--interface",
@@ -125,11 +144,13 @@ class Stack:
                     *self.environment()["CORS_ORIGINS"].split(),
                 ],
                 f"http://{self.host}:{self.ports.rasa}/",
+                self.ports.rasa,
             ),
             Server(
                 "web",
                 [python, "-m", "bot", "web", "--host", self.host, "--port", str(self.ports.web)],
                 f"http://{self.host}:{self.ports.web}/health",
+                self.ports.web,
             ),
         ]
 
@@ -192,6 +213,10 @@ class Stack:
     def _launch(self, servers: list[Server], ready_timeout: float) -> None:
         env = self.environment()
         for server in servers:
+            if not port_is_free(self.host, server.port):
+                raise RuntimeError(
+                    f"{server.name}: port {server.port} is already in use (another `make run`?)"
+                )
             output = None
             if self.log_dir is not None:
                 self.log_dir.mkdir(parents=True, exist_ok=True)
@@ -270,6 +295,11 @@ def serve(settings: Settings) -> int:
         print("The Myositis Exercise Guide is up:")
         for name, url in stack.urls().items():
             print(f"  {name:24} {url}")
+        channels = stack.channels()
+        for channel in channels.enabled:
+            print(f"  {channel.rsplit('.', 1)[-1]:24} on")
+        for channel, unset in channels.missing.items():
+            print(f"  {channel.rsplit('.', 1)[-1]:24} off: set {', '.join(unset)} to enable it")
         if not os.environ.get("RASA_API_TOKEN"):
             print(
                 f"  HTTP API token for this run: {stack.api_token} (set RASA_API_TOKEN to fix it)"
