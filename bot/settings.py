@@ -31,6 +31,10 @@ class Settings:
     crisis_line: str = "Lifeline on 13 11 14"
     cors_origins: tuple[str, ...] = ("http://127.0.0.1:8080", "http://localhost:8080")
     rasa_public_url: str = "http://127.0.0.1:5005"
+    telegram_api_url: str = "https://api.telegram.org"
+    messenger_api_url: str = "https://graph.facebook.com/v21.0"
+    twilio_api_url: str = "https://api.twilio.com"
+    sms_max_chars: int = 1600
 
 
 def sqlite_url(path: Path) -> str:
@@ -54,4 +58,9 @@ def load_settings() -> Settings:
         crisis_line=os.environ.get("CRISIS_LINE", "Lifeline on 13 11 14"),
         cors_origins=tuple(os.environ.get("CORS_ORIGINS", " ".join(Settings.cors_origins)).split()),
         rasa_public_url=os.environ.get("RASA_PUBLIC_URL", Settings.rasa_public_url),
+        # The platforms' API addresses change only to point the channels at a local fake in tests.
+        telegram_api_url=os.environ.get("TELEGRAM_API_URL", Settings.telegram_api_url),
+        messenger_api_url=os.environ.get("MESSENGER_API_URL", Settings.messenger_api_url),
+        twilio_api_url=os.environ.get("TWILIO_API_URL", Settings.twilio_api_url),
+        sms_max_chars=int(os.environ.get("SMS_MAX_CHARS", str(Settings.sms_max_chars))),
     )
