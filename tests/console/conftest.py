@@ -13,6 +13,8 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.console.accounts import Role, add_account
 from bot.console.migrate import migrate
 from bot.db import engine_for
+from bot.knowledge import repository
+from bot.knowledge.schema import KnowledgeSet
 from bot.settings import Settings, sqlite_url
 from bot.web.app import create_app
 
@@ -23,7 +25,7 @@ CSRF_INPUT = re.compile(r'name="csrf" value="([^"]+)"')
 
 
 @pytest.fixture
-def console_settings(tmp_path: Path, settings: Settings) -> Settings:
+def console_settings(tmp_path: Path, settings: Settings, knowledge: KnowledgeSet) -> Settings:
     configured = replace(
         settings,
         database_url=sqlite_url(tmp_path / "console.db"),
@@ -32,6 +34,7 @@ def console_settings(tmp_path: Path, settings: Settings) -> Settings:
     )
     engine = engine_for(configured.database_url)
     migrate(engine)
+    repository.load(engine, knowledge)
     with engine.begin() as conn:
         add_account(conn, VOLUNTEER, PASSWORD, Role.VOLUNTEER, "Vera")
         add_account(conn, ADMIN, PASSWORD, Role.ADMIN, "Ada")
