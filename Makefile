@@ -16,7 +16,7 @@ KNOWLEDGE_FILES := $(shell find knowledge -type f -name '*.yml' 2>/dev/null)
 TRAIN_INPUTS    := config.yml domain.yml $(shell find data -type f -name '*.yml' 2>/dev/null)
 
 
-.PHONY: help setup pipeline kb train run test lint typecheck eval clean lock
+.PHONY: help setup pipeline kb migrate train run test lint typecheck eval clean lock
 
 help:
 	@echo "make run    set up everything and start the assistant (ports in README.md)"
@@ -53,6 +53,10 @@ pipeline: $(STAMPS)/pipeline
 kb: $(STAMPS)/venv $(KNOWLEDGE_FILES)
 	$(PY) -m bot kb load
 
+# The volunteer console's tables; each migration runs once per database, so this is cheap.
+migrate: $(STAMPS)/venv
+	$(PY) -m bot db migrate
+
 # Rasa's fingerprinting skips training when nothing it knows of changed; a rebuilt spaCy pipeline
 # is invisible to it (it fingerprints the path), so that case forces a retrain.
 $(MODEL): $(STAMPS)/pipeline $(TRAIN_INPUTS)
@@ -63,10 +67,10 @@ $(MODEL): $(STAMPS)/pipeline $(TRAIN_INPUTS)
 train: $(MODEL)
 
 # --- the two commands -------------------------------------------------------------------------
-run: kb $(MODEL) $(STAMPS)/npm
+run: kb migrate $(MODEL) $(STAMPS)/npm
 	$(PY) -m bot serve
 
-test: lint kb $(MODEL) $(STAMPS)/npm
+test: lint kb migrate $(MODEL) $(STAMPS)/npm
 	$(PY) -m pytest
 
 # --- quality ----------------------------------------------------------------------------------

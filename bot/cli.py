@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 from collections.abc import Sequence
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from bot.db import engine_for
@@ -104,6 +106,70 @@ def _web(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _db_migrate(settings: Settings, _args: argparse.Namespace) -> int:
+    from bot.console.migrate import migrate
+
+    applied = migrate(engine_for(settings.database_url))
+    for step in applied:
+        print(f"applied migration {step.version}: {step.description}")
+    print("database schema is up to date")
+    return 0
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    password = getpass.getpass("Password: ")
+    if getpass.getpass("Repeat the password: ") != password:
+        raise SystemExit("the passwords differ")
+    return password
+
+
+def _users_add(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.console.accounts import AccountError, Role, add_account
+
+    password = _read_password(args)
+    try:
+        with engine_for(settings.database_url).begin() as conn:
+            account = add_account(conn, args.email, password, Role(args.role), args.name)
+    except AccountError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(f"added {account.role.value} {account.email}")
+    return 0
+
+
+def _users_list(settings: Settings, _args: argparse.Namespace) -> int:
+    from bot.console.accounts import list_accounts
+
+    with engine_for(settings.database_url).connect() as conn:
+        for account in list_accounts(conn):
+            print(f"{account.email:40} {account.role.value:10} {account.display_name}")
+    return 0
+
+
+def _users_remove(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.console.accounts import remove_account
+
+    with engine_for(settings.database_url).begin() as conn:
+        removed = remove_account(conn, args.email)
+    print(f"removed {args.email}" if removed else f"no account for {args.email}")
+    return 0 if removed else 1
+
+
+def _retention(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.retention import delete_conversations, expired_senders
+
+    if args.days < 1:
+        print("--days must be at least 1", file=sys.stderr)
+        return 2
+    cutoff = datetime.now(timezone.utc) - timedelta(days=args.days)
+    with engine_for(settings.database_url).begin() as conn:
+        deleted = delete_conversations(conn, expired_senders(conn, cutoff))
+    print(f"deleted {deleted} conversations with no activity since {cutoff:%Y-%m-%d %H:%M} UTC")
+    return 0
+
+
 def _eval(_settings: Settings, _args: argparse.Namespace) -> int:
     from bot.evaluation import main as evaluate
 
@@ -141,6 +207,33 @@ def build_parser() -> argparse.ArgumentParser:
     groups.add_parser("serve", help="start every server (what make run does)").set_defaults(
         run=_serve
     )
+    db = groups.add_parser("db", help="the database").add_subparsers(dest="cmd", required=True)
+    db.add_parser(
+        "migrate", help="create or upgrade the console's tables (safe to repeat)"
+    ).set_defaults(run=_db_migrate)
+
+    users = groups.add_parser("users", help="volunteer console accounts").add_subparsers(
+        dest="cmd", required=True
+    )
+    add = users.add_parser("add", help="add an account (asks for the password)")
+    add.add_argument("email")
+    add.add_argument("--role", choices=["volunteer", "admin"], default="volunteer")
+    add.add_argument("--name", default="", help="name shown to users in a handoff")
+    add.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    add.set_defaults(run=_users_add)
+    users.add_parser("list", help="list the accounts").set_defaults(run=_users_list)
+    remove = users.add_parser("remove", help="remove an account and its sessions")
+    remove.add_argument("email")
+    remove.set_defaults(run=_users_remove)
+
+    retention = groups.add_parser(
+        "retention", help="delete conversations older than --days, console data included"
+    )
+    retention.add_argument("--days", type=int, required=True)
+    retention.set_defaults(run=_retention)
+
     groups.add_parser("eval", help="NLU figures on the held-out set").set_defaults(run=_eval)
     web_app = groups.add_parser("web", help="the web app: widget, demo page, history, health")
     web_app.add_argument("--host", default="127.0.0.1")

@@ -87,6 +87,8 @@ class Stack:
         env["DATABASE_URL"] = self.settings.database_url
         env["PYTHONPATH"] = str(PROJECT_ROOT)
         env.setdefault("RASA_PUBLIC_URL", f"http://{self.host}:{self.ports.rasa}")
+        env["RASA_URL"] = f"http://{self.host}:{self.ports.rasa}"
+        env["RASA_API_TOKEN"] = self.api_token
         env.setdefault(
             "CORS_ORIGINS", f"http://{self.host}:{self.ports.web} http://localhost:{self.ports.web}"
         )

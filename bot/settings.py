@@ -2,7 +2,8 @@
 
 Everything a deployment changes (database, knowledge folder, helplines, allowed origins, public
 addresses) is read here, so that production differs from development by environment only. The
-one exception is RASA_API_TOKEN, a secret the supervisor hands to Rasa and keeps out of Settings.
+one exception is RASA_API_TOKEN, a secret the supervisor hands to Rasa and the web app: it is read
+by ``rasa_api_token()`` when needed and kept out of Settings (which is printed and compared).
 """
 
 from __future__ import annotations
@@ -35,6 +36,14 @@ class Settings:
     messenger_api_url: str = "https://graph.facebook.com/v21.0"
     twilio_api_url: str = "https://api.twilio.com"
     sms_max_chars: int = 1600
+    # Where the web app itself calls Rasa's HTTP API (the console's handoff), not the public URL.
+    rasa_url: str = "http://127.0.0.1:5005"
+    console_session_hours: float = 8.0
+    signin_window_minutes: float = 15.0
+    signin_max_failures_per_account: int = 5
+    signin_max_failures_per_address: int = 20
+    # Behind a reverse proxy every client shares its address: take X-Forwarded-For's instead.
+    console_trust_forwarded_for: bool = False
 
 
 def sqlite_url(path: Path) -> str:
@@ -63,4 +72,17 @@ def load_settings() -> Settings:
         messenger_api_url=os.environ.get("MESSENGER_API_URL", Settings.messenger_api_url),
         twilio_api_url=os.environ.get("TWILIO_API_URL", Settings.twilio_api_url),
         sms_max_chars=int(os.environ.get("SMS_MAX_CHARS", str(Settings.sms_max_chars))),
+        rasa_url=os.environ.get("RASA_URL", Settings.rasa_url),
+        console_session_hours=float(os.environ.get("CONSOLE_SESSION_HOURS", "8")),
+        signin_window_minutes=float(os.environ.get("SIGNIN_WINDOW_MINUTES", "15")),
+        signin_max_failures_per_account=int(os.environ.get("SIGNIN_MAX_FAILURES_PER_ACCOUNT", "5")),
+        signin_max_failures_per_address=int(
+            os.environ.get("SIGNIN_MAX_FAILURES_PER_ADDRESS", "20")
+        ),
+        console_trust_forwarded_for=os.environ.get("CONSOLE_TRUST_FORWARDED_FOR") == "1",
     )
+
+
+def rasa_api_token() -> str:
+    """Return the token for Rasa's HTTP API, read on use so it never sits in Settings."""
+    return os.environ.get("RASA_API_TOKEN", "")

@@ -1,8 +1,9 @@
 """The aiohttp app the charity's site loads the widget from.
 
 It serves the widget, the pinned socket.io client from node_modules (no CDN, so a site with a
-Content-Security-Policy can allow just this origin), a demo charity page, a health check and each
-conversation's history for the widget to restore after a reload.
+Content-Security-Policy can allow just this origin), a demo charity page, a health check, each
+conversation's history for the widget to restore after a reload, and the volunteer console
+(`bot.console`, under /console/).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 from aiohttp import web
 from yarl import URL
 
+from bot.console.routes import setup_console
 from bot.db import engine_for
 from bot.settings import PROJECT_ROOT, Settings
 from bot.web.history import session_messages
@@ -101,4 +103,5 @@ def create_app(settings: Settings) -> web.Application:
     app.router.add_get("/vendor/{name}", vendor)
     app.router.add_get("/api/history/{session_id}", history)
     app.router.add_static("/widget/", STATIC, show_index=False)
+    setup_console(app, settings)
     return app

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import requests
 
+from bot.console.migrate import migrate
 from bot.db import engine_for
 from bot.knowledge import repository
 from bot.knowledge.schema import KnowledgeSet
@@ -109,6 +110,7 @@ def stack(
     folder = tmp_path_factory.mktemp("stack")
     database = sqlite_url(folder / "assistant.db")
     repository.load(engine_for(database), knowledge)
+    migrate(engine_for(database))
     running = Stack(
         replace(settings, database_url=database),
         ports=PORTS,

@@ -1,0 +1,162 @@
+"""The console's front door: every console request passes here before its handler.
+
+One middleware, not per-handler decorators, so a route added later cannot forget it: it sets the
+security headers, requires a live session (sign-in page for pages, 401 for the API), refuses
+volunteers on admin paths (403) and refuses any form or API write without the CSRF token (403).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import time
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+
+from bot.console.accounts import Account
+from bot.console.csrf import csrf_token, csrf_valid
+from bot.console.sessions import session_account
+from bot.db import engine_for
+from bot.settings import Settings
+
+PREFIX = "/console"
+SIGNIN_PATH = "/console/signin"
+STATIC_PREFIX = "/console/static/"
+API_PREFIX = "/console/api/"
+ADMIN_PREFIXES = ("/console/admin/", "/console/api/admin/")
+SESSION_COOKIE = "console_session"
+# Before sign-in the sign-in form's CSRF token is bound to this random cookie instead.
+PRESIGN_COOKIE = "console_presign"
+CSRF_FIELD = "csrf"
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+CONSOLE_SETTINGS_KEY = web.AppKey("console_settings", Settings)
+ACCOUNT = "console_account"
+CSRF = "console_csrf"
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    # Conversation ids are in console URLs; they must not leak to other sites.
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def is_console(path: str) -> bool:
+    """Whether ``path`` belongs to the console."""
+    return path == PREFIX or path.startswith(PREFIX + "/")
+
+
+def is_public(path: str) -> bool:
+    """The only console paths a signed-out browser may load: sign-in and its stylesheet."""
+    return path == SIGNIN_PATH or path.startswith(STATIC_PREFIX)
+
+
+def is_https(request: web.Request) -> bool:
+    """Whether the browser reached us over HTTPS, directly or through a TLS-terminating proxy."""
+    return request.secure or request.headers.get("X-Forwarded-Proto", "").lower() == "https"
+
+
+def client_address(request: web.Request) -> str:
+    """The address sign-in attempts are counted against."""
+    settings = request.app[CONSOLE_SETTINGS_KEY]
+    forwarded = request.headers.get("X-Forwarded-For", "")
+    if settings.console_trust_forwarded_for and forwarded:
+        return forwarded.split(",")[0].strip()
+    return request.remote or "unknown"
+
+
+def set_cookie(request: web.Request, response: web.StreamResponse, name: str, value: str) -> None:
+    """Set a console cookie: never readable by scripts, never sent from another site."""
+    response.set_cookie(
+        name,
+        value,
+        path=PREFIX,
+        httponly=True,
+        samesite="Strict",
+        secure=is_https(request),
+    )
+
+
+def delete_cookie(response: web.StreamResponse, name: str) -> None:
+    """Remove a console cookie."""
+    response.del_cookie(name, path=PREFIX)
+
+
+def presign_secret(request: web.Request) -> str:
+    """The pre-sign-in cookie's value, or a new one the sign-in page then sets."""
+    return request.cookies.get(PRESIGN_COOKIE) or secrets.token_urlsafe(32)
+
+
+def current_account(request: web.Request) -> Account:
+    """The signed-in account (the guard has made sure there is one)."""
+    account: Account = request[ACCOUNT]
+    return account
+
+
+async def _submitted_csrf(request: web.Request) -> str | None:
+    header = request.headers.get(CSRF_HEADER)
+    if header:
+        return header
+    if request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        value = (await request.post()).get(CSRF_FIELD)
+        return value if isinstance(value, str) else None
+    return None
+
+
+async def _check_csrf(request: web.Request, secret: str | None) -> None:
+    if request.method not in SAFE_METHODS and not csrf_valid(
+        secret, await _submitted_csrf(request)
+    ):
+        raise web.HTTPForbidden(text="The form expired or did not come from the console.")
+
+
+def _refuse(request: web.Request, api_status: type[web.HTTPException]) -> web.HTTPException:
+    if request.path.startswith(API_PREFIX):
+        return api_status(text='{"error": "sign in first"}', content_type="application/json")
+    return web.HTTPSeeOther(SIGNIN_PATH)
+
+
+async def _guarded(request: web.Request, handler: Handler) -> web.StreamResponse:
+    path = request.path
+    if is_public(path):
+        await _check_csrf(request, request.cookies.get(PRESIGN_COOKIE))
+        return await handler(request)
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        raise _refuse(request, web.HTTPUnauthorized)
+    engine = engine_for(request.app[CONSOLE_SETTINGS_KEY].database_url)
+
+    def lookup() -> Account | None:
+        with engine.begin() as conn:
+            return session_account(conn, token, time.time())
+
+    account = await asyncio.to_thread(lookup)
+    if account is None:
+        raise _refuse(request, web.HTTPUnauthorized)
+    if path.startswith(ADMIN_PREFIXES) and not account.is_admin:
+        raise web.HTTPForbidden(text="Only admins can manage accounts.")
+    await _check_csrf(request, token)
+    request[ACCOUNT] = account
+    request[CSRF] = csrf_token(token)
+    return await handler(request)
+
+
+@web.middleware
+async def console_guard(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Apply the console's access rules and headers to every console response, errors included."""
+    if not is_console(request.path):
+        return await handler(request)
+    try:
+        response = await _guarded(request, handler)
+    except web.HTTPException as error:
+        error.headers.update(SECURITY_HEADERS)
+        raise
+    response.headers.update(SECURITY_HEADERS)
+    return response

@@ -1,0 +1,440 @@
+"""The console's pages and API on the web app; `console_guard` protects every one of them.
+
+Handlers stay thin: database work runs in worker threads (SQLAlchemy is synchronous here) and
+the domain modules (queue, transcript, cases, report, export, search) do the work.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+import jinja2
+from aiohttp import web
+from sqlalchemy.engine import Connection
+
+from bot.console import accounts, cases, ratelimit, sessions
+from bot.console.csrf import csrf_token
+from bot.console.export import ExportError, domain_intents, nlu_candidates
+from bot.console.guard import (
+    ACCOUNT,
+    CONSOLE_SETTINGS_KEY,
+    CSRF,
+    PRESIGN_COOKIE,
+    SESSION_COOKIE,
+    SIGNIN_PATH,
+    client_address,
+    console_guard,
+    current_account,
+    delete_cookie,
+    presign_secret,
+    set_cookie,
+)
+from bot.console.queue import REASON_LABELS, QueueFilter, Reason, build_queue
+from bot.console.rasa_client import RasaClient, RasaError
+from bot.console.report import build_report
+from bot.console.search import search_answer
+from bot.console.transcript import transcript
+from bot.db import engine_for
+from bot.guide import Guide
+from bot.settings import PROJECT_ROOT, Settings, rasa_api_token
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "web" / "templates" / "console"
+STATIC = Path(__file__).resolve().parent.parent / "web" / "static" / "console"
+DOMAIN_FILE = PROJECT_ROOT / "domain.yml"
+REPORT_WEEKS = (4, 12, 52)
+T = TypeVar("T")
+RASA_KEY = web.AppKey("console_rasa", RasaClient)
+GUIDE_KEY = web.AppKey("console_guide", dict)
+
+
+def _when(timestamp: float) -> str:
+    return datetime.fromtimestamp(timestamp, timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+
+_pages = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(TEMPLATES),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+)
+_pages.filters["when"] = _when
+_pages.filters["urlpart"] = lambda value: quote(str(value), safe="")
+_pages.filters["feedback_row"] = lambda item: (item[0], round(item[1].share_up * 100))
+_pages.globals["reason_labels"] = {r.value: label for r, label in REASON_LABELS.items()}
+
+
+def render(request: web.Request, template: str, status: int = 200, **context: Any) -> web.Response:
+    """Render a console page for the signed-in account, with its CSRF token."""
+    html = _pages.get_template(template).render(
+        account=request.get(ACCOUNT), csrf=request.get(CSRF, ""), **context
+    )
+    return web.Response(text=html, content_type="text/html", status=status)
+
+
+async def in_thread(request: web.Request, work: Callable[[Connection], T]) -> T:
+    """Run ``work`` in a transaction in a worker thread, keeping the event loop free."""
+    engine = engine_for(request.app[CONSOLE_SETTINGS_KEY].database_url)
+
+    def run() -> T:
+        with engine.begin() as conn:
+            return work(conn)
+
+    return await asyncio.to_thread(run)
+
+
+async def _form(request: web.Request) -> dict[str, str]:
+    return {k: v for k, v in (await request.post()).items() if isinstance(v, str)}
+
+
+def _back(sender_id: str) -> web.HTTPSeeOther:
+    return web.HTTPSeeOther(f"/console/conversations/{quote(sender_id, safe='')}")
+
+
+# --- sign-in ----------------------------------------------------------------------------------
+async def signin_page(request: web.Request) -> web.Response:
+    """The sign-in form, its CSRF token bound to a fresh pre-sign-in cookie."""
+    return _signin_form(request)
+
+
+def _signin_form(request: web.Request, message: str = "", status: int = 200) -> web.Response:
+    secret = presign_secret(request)
+    response = render(
+        request, "signin.html", status=status, signin_csrf=csrf_token(secret), message=message
+    )
+    set_cookie(request, response, PRESIGN_COOKIE, secret)
+    return response
+
+
+async def signin(request: web.Request) -> web.Response:
+    """Check the password, unless this account or address has failed too often lately."""
+    form = await _form(request)
+    email, password = form.get("email", ""), form.get("password", "")
+    settings = request.app[CONSOLE_SETTINGS_KEY]
+    limits = ratelimit.SigninLimits.from_settings(settings)
+    address = client_address(request)
+
+    def attempt(conn: Connection) -> str | bool | None:
+        now = time.time()
+        if ratelimit.is_limited(conn, email, address, now, limits):
+            return False
+        account = accounts.authenticate(conn, email, password)
+        ratelimit.record_attempt(conn, email, address, account is not None, now, limits)
+        if account is None:
+            return None
+        return sessions.open_session(conn, account, now, settings.console_session_hours * 3600)
+
+    token = await in_thread(request, attempt)
+    if token is False:
+        return _signin_form(request, "Too many failed sign-ins. Please wait and try again.", 429)
+    if not isinstance(token, str):
+        return _signin_form(request, "Wrong e-mail address or password.", 401)
+    response = web.HTTPSeeOther("/console/")
+    set_cookie(request, response, SESSION_COOKIE, token)
+    delete_cookie(response, PRESIGN_COOKIE)
+    raise response
+
+
+async def signout(request: web.Request) -> web.Response:
+    """End the session on the server, not just in the browser."""
+    token = request.cookies.get(SESSION_COOKIE, "")
+    await in_thread(request, lambda conn: sessions.close_session(conn, token))
+    response = web.HTTPSeeOther(SIGNIN_PATH)
+    delete_cookie(response, SESSION_COOKIE)
+    raise response
+
+
+# --- queue and transcript ---------------------------------------------------------------------
+def _queue_filter(query: Any) -> QueueFilter:
+    def day(name: str) -> date | None:
+        try:
+            return date.fromisoformat(query.get(name, ""))
+        except ValueError:
+            return None
+
+    reason = query.get("reason", "")
+    status = query.get("status", "")
+    return QueueFilter(
+        reason=Reason(reason) if reason in {r.value for r in Reason} else None,
+        since=day("since"),
+        until=day("until"),
+        channel=query.get("channel") or None,
+        status=cases.Status(status) if status in {s.value for s in cases.Status} else None,
+    )
+
+
+async def queue_page(request: web.Request) -> web.Response:
+    """The triage queue, filtered as asked."""
+    chosen = _queue_filter(request.query)
+    queue = await in_thread(request, lambda conn: build_queue(conn, chosen))
+    return render(
+        request,
+        "queue.html",
+        cases=queue,
+        chosen=chosen,
+        reasons=list(Reason),
+        statuses=list(cases.Status),
+    )
+
+
+async def queue_api(request: web.Request) -> web.Response:
+    """The triage queue as JSON, filtered like the page."""
+    chosen = _queue_filter(request.query)
+    queue = await in_thread(request, lambda conn: build_queue(conn, chosen))
+    return web.json_response({"cases": [c.as_dict() for c in queue]})
+
+
+def _conversation(sender_id: str) -> Callable[[Connection], dict[str, Any]]:
+    def read(conn: Connection) -> dict[str, Any]:
+        return {
+            "turns": transcript(conn, sender_id),
+            "state": cases.case_state(conn, sender_id),
+            "notes": cases.notes_of(conn, sender_id),
+        }
+
+    return read
+
+
+async def transcript_page(request: web.Request) -> web.Response:
+    """One conversation, turn by turn, with the triage and handoff controls."""
+    sender_id = request.match_info["sender_id"]
+    found = await in_thread(request, _conversation(sender_id))
+    if not found["turns"]:
+        raise web.HTTPNotFound(text="No such conversation.")
+    return render(request, "transcript.html", sender_id=sender_id, **found)
+
+
+async def transcript_api(request: web.Request) -> web.Response:
+    """One conversation as JSON."""
+    sender_id = request.match_info["sender_id"]
+    found = await in_thread(request, _conversation(sender_id))
+    if not found["turns"]:
+        raise web.HTTPNotFound(text='{"error": "no such conversation"}')
+    state = found["state"]
+    return web.json_response(
+        {
+            "sender_id": sender_id,
+            "status": state.status.value,
+            "claimed_by": state.claimed_by_name,
+            "handoff_active": state.handoff_active,
+            "turns": [t.as_dict() for t in found["turns"]],
+            "notes": [
+                {"author": n.author, "text": n.text, "at": n.created_at} for n in found["notes"]
+            ],
+        }
+    )
+
+
+async def _case_action(
+    request: web.Request, change: Callable[[Connection, str, accounts.Account], None]
+) -> web.Response:
+    sender_id = request.match_info["sender_id"]
+    account = current_account(request)
+    try:
+        await in_thread(request, lambda conn: change(conn, sender_id, account))
+    except cases.CaseError as error:
+        raise web.HTTPConflict(text=str(error)) from error
+    raise _back(sender_id)
+
+
+async def claim(request: web.Request) -> web.Response:
+    """Claim the conversation for the signed-in volunteer."""
+    return await _case_action(request, lambda c, s, a: cases.claim(c, s, a, time.time()))
+
+
+async def mark_handled(request: web.Request) -> web.Response:
+    """Close the conversation."""
+    return await _case_action(request, lambda c, s, a: cases.mark_handled(c, s, a, time.time()))
+
+
+async def add_note(request: web.Request) -> web.Response:
+    """Add the volunteer's note."""
+    text = (await _form(request)).get("note", "")
+    return await _case_action(request, lambda c, s, a: cases.add_note(c, s, a, text, time.time()))
+
+
+async def _handoff(request: web.Request, step: str) -> web.Response:
+    """Check the volunteer holds the conversation, tell Rasa, then record the handoff state."""
+    sender_id = request.match_info["sender_id"]
+    account = current_account(request)
+    text = (await _form(request)).get("message", "").strip() if step == "reply" else ""
+    try:
+        state = await in_thread(request, lambda conn: cases.require_claim(conn, sender_id, account))
+        if step != "start" and not state.handoff_active:
+            raise cases.CaseError("take over the conversation first")
+        if step == "reply" and not text:
+            raise cases.CaseError("write a reply first")
+    except cases.CaseError as error:
+        raise web.HTTPConflict(text=str(error)) from error
+    rasa = request.app[RASA_KEY]
+    try:
+        if step == "start":
+            await rasa.start_handoff(sender_id, account.display_name)
+        elif step == "reply":
+            await rasa.send_reply(sender_id, text)
+        else:
+            await rasa.end_handoff(sender_id)
+    except RasaError as error:
+        raise web.HTTPBadGateway(text=f"The assistant did not respond: {error}") from error
+    if step != "reply":
+        active = step == "start"
+        await in_thread(
+            request, lambda conn: cases.set_handoff(conn, sender_id, active, time.time())
+        )
+    raise _back(sender_id)
+
+
+async def take_over(request: web.Request) -> web.Response:
+    """Silence the assistant: the volunteer talks to the user now."""
+    return await _handoff(request, "start")
+
+
+async def reply(request: web.Request) -> web.Response:
+    """Send the volunteer's reply to the user's channel."""
+    return await _handoff(request, "reply")
+
+
+async def hand_back(request: web.Request) -> web.Response:
+    """Let the assistant answer again."""
+    return await _handoff(request, "end")
+
+
+# --- report, export, search -------------------------------------------------------------------
+async def _guide(request: web.Request) -> Guide:
+    """The knowledge guide, built once per process in a worker thread (it loads spaCy)."""
+    holder = request.app[GUIDE_KEY]
+    async with holder["lock"]:
+        if "guide" not in holder:
+            holder["guide"] = await asyncio.to_thread(
+                Guide.from_settings, request.app[CONSOLE_SETTINGS_KEY]
+            )
+    guide: Guide = holder["guide"]
+    return guide
+
+
+async def report_page(request: web.Request) -> web.Response:
+    """The common questions report over the last few weeks."""
+    weeks = request.query.get("weeks", "12")
+    chosen = int(weeks) if weeks.isdigit() and int(weeks) in REPORT_WEEKS else 12
+    since = (datetime.now(timezone.utc) - timedelta(weeks=chosen)).timestamp()
+    analyzer = (await _guide(request)).index.analyzer
+    report = await in_thread(request, lambda conn: build_report(conn, analyzer, since))
+    return render(
+        request,
+        "report.html",
+        report=report,
+        weeks=chosen,
+        week_choices=REPORT_WEEKS,
+        intents=domain_intents(DOMAIN_FILE),
+    )
+
+
+async def export(request: web.Request) -> web.Response:
+    """The chosen unanswered questions as a Rasa NLU file, downloaded for review."""
+    form = await request.post()
+    questions = [q for q in form.getall("question", []) if isinstance(q, str)]
+    intent = str(form.get("intent", ""))
+    try:
+        document = nlu_candidates(intent, questions, domain_intents(DOMAIN_FILE))
+    except ExportError as error:
+        raise web.HTTPBadRequest(text=str(error)) from error
+    return web.Response(
+        text=document,
+        content_type="application/x-yaml",
+        headers={"Content-Disposition": f'attachment; filename="candidates-{intent}.yml"'},
+    )
+
+
+async def search_page(request: web.Request) -> web.Response:
+    """The approved answer to a question, as plain text to paste into an e-mail."""
+    question = request.query.get("q", "").strip()
+    guide = await _guide(request)
+    topic = request.query.get("topic") or None
+    found = await asyncio.to_thread(search_answer, guide, question, topic) if question else None
+    return render(
+        request,
+        "search.html",
+        question=question,
+        topic=topic,
+        topics=list(guide.knowledge.topics.values()),
+        answer=found,
+    )
+
+
+# --- accounts (admins only: the guard refuses volunteers on /console/admin/) ------------------
+async def accounts_page(request: web.Request, message: str = "", status: int = 200) -> web.Response:
+    """Every account, with forms to add and remove."""
+    listed = await in_thread(request, accounts.list_accounts)
+    return render(
+        request,
+        "accounts.html",
+        status=status,
+        accounts=listed,
+        roles=list(accounts.Role),
+        message=message,
+    )
+
+
+async def add_account(request: web.Request) -> web.Response:
+    """Add an account from the admin's form."""
+    form = await _form(request)
+    try:
+        role = accounts.Role(form.get("role", ""))
+        await in_thread(
+            request,
+            lambda conn: accounts.add_account(
+                conn, form.get("email", ""), form.get("password", ""), role, form.get("name", "")
+            ),
+        )
+    except ValueError as error:  # AccountError or an unknown role
+        return await accounts_page(request, str(error), 400)
+    raise web.HTTPSeeOther("/console/admin/accounts")
+
+
+async def remove_account(request: web.Request) -> web.Response:
+    """Remove an account (not one's own, so an admin cannot lock everyone out)."""
+    email = (await _form(request)).get("email", "")
+    if accounts.normalise_email(email) == current_account(request).email:
+        return await accounts_page(request, "You cannot remove your own account.", 400)
+    await in_thread(request, lambda conn: accounts.remove_account(conn, email))
+    raise web.HTTPSeeOther("/console/admin/accounts")
+
+
+async def to_queue(_request: web.Request) -> web.Response:
+    """/console leads to the queue."""
+    raise web.HTTPSeeOther("/console/")
+
+
+def setup_console(app: web.Application, settings: Settings) -> None:
+    """Add the console's routes and guard to the web app."""
+    app.middlewares.append(console_guard)
+    app[CONSOLE_SETTINGS_KEY] = settings
+    app[RASA_KEY] = RasaClient(settings.rasa_url, rasa_api_token())
+    app[GUIDE_KEY] = {"lock": asyncio.Lock()}
+    conversation = "/console/conversations/{sender_id}"
+    router = app.router
+    router.add_get("/console", to_queue)
+    router.add_get(SIGNIN_PATH, signin_page)
+    router.add_post(SIGNIN_PATH, signin)
+    router.add_post("/console/signout", signout)
+    router.add_get("/console/", queue_page)
+    router.add_get(conversation, transcript_page)
+    router.add_post(conversation + "/claim", claim)
+    router.add_post(conversation + "/handled", mark_handled)
+    router.add_post(conversation + "/notes", add_note)
+    router.add_post(conversation + "/take-over", take_over)
+    router.add_post(conversation + "/reply", reply)
+    router.add_post(conversation + "/hand-back", hand_back)
+    router.add_get("/console/report", report_page)
+    router.add_post("/console/export", export)
+    router.add_get("/console/search", search_page)
+    router.add_get("/console/admin/accounts", accounts_page)
+    router.add_post("/console/admin/accounts", add_account)
+    router.add_post("/console/admin/accounts/remove", remove_account)
+    router.add_get("/console/api/queue", queue_api)
+    router.add_get("/console/api/conversations/{sender_id}", transcript_api)
+    router.add_static("/console/static/", STATIC, show_index=False)

@@ -1,0 +1,142 @@
+"""A conversation turn by turn, as a volunteer reviews it: what was understood and answered."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from bot.console.handoff import HANDOFF_END, HANDOFF_START, VOLUNTEER_REPLY
+from bot.web.history import StoredEvent, read_events
+
+SAFETY_TYPES = frozenset({"red_flag", "crisis", "clarify"})
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One message: the user's, the assistant's, a volunteer's, or a handoff marker."""
+
+    speaker: str  # user | assistant | volunteer | handoff
+    at: float
+    text: str
+    intent: str | None = None
+    confidence: float | None = None
+    channel: str | None = None
+    reply_type: str | None = None
+    topic: str | None = None
+    entries: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    urgency: str | None = None
+    stage: int | None = None
+    feedback: str | None = None
+    feedback_entries: tuple[str, ...] = ()
+    volunteer: str | None = None
+
+    @property
+    def safety_flag(self) -> str | None:
+        """The safety reply this turn is (red_flag, crisis, clarify), if it is one."""
+        return self.reply_type if self.reply_type in SAFETY_TYPES else None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The turn as JSON for the console API."""
+        return {
+            "speaker": self.speaker,
+            "at": self.at,
+            "text": self.text,
+            "intent": self.intent,
+            "confidence": self.confidence,
+            "channel": self.channel,
+            "reply_type": self.reply_type,
+            "topic": self.topic,
+            "entries": list(self.entries),
+            "sources": list(self.sources),
+            "urgency": self.urgency,
+            "stage": self.stage,
+            "safety_flag": self.safety_flag,
+            "feedback": self.feedback,
+            "feedback_entries": list(self.feedback_entries),
+            "volunteer": self.volunteer,
+        }
+
+
+def _user_turn(event: StoredEvent) -> Turn:
+    intent = event.intent
+    rating = event.entity_values("rating") if intent.get("name") == "feedback" else []
+    return Turn(
+        "user",
+        event.timestamp,
+        str(event.data.get("text") or ""),
+        intent=intent.get("name"),
+        confidence=intent.get("confidence"),
+        channel=event.data.get("input_channel"),
+        feedback=rating[0] if rating else None,
+        feedback_entries=tuple(event.entity_values("entries")) if rating else (),
+    )
+
+
+def _assistant_turn(event: StoredEvent) -> Turn:
+    custom = event.custom
+    stage = custom.get("stage")
+    return Turn(
+        "assistant",
+        event.timestamp,
+        str(event.data.get("text") or ""),
+        reply_type=custom.get("type"),
+        topic=custom.get("topic"),
+        entries=tuple(custom.get("entries") or ()),
+        sources=tuple(s.get("short", s.get("id", "")) for s in custom.get("sources") or ()),
+        urgency=custom.get("urgency"),
+        stage=int(stage) if stage is not None else None,
+    )
+
+
+@dataclass
+class _Builder:
+    turns: list[Turn] = field(default_factory=list)
+    volunteer: str | None = None
+    # A volunteer's reply that the assistant has yet to deliver (its bot message repeats it).
+    undelivered: str | None = None
+
+    def add(self, event: StoredEvent) -> None:
+        if event.type_name == "bot":
+            text = str(event.data.get("text") or "")
+            if self.undelivered is not None and text == self.undelivered:
+                self.undelivered = None
+                return
+            self.turns.append(_assistant_turn(event))
+            return
+        name = event.intent.get("name")
+        if name == HANDOFF_START:
+            names = event.entity_values("volunteer")
+            self.volunteer = names[0] if names else None
+            self._marker(event, f"{self.volunteer or 'A volunteer'} took over")
+        elif name == VOLUNTEER_REPLY:
+            message = event.entity_values("message")
+            self.undelivered = message[0] if message else ""
+            self.turns.append(
+                Turn("volunteer", event.timestamp, self.undelivered, volunteer=self.volunteer)
+            )
+        elif name == HANDOFF_END:
+            self._marker(event, "Handed back to the assistant")
+            self.volunteer = None
+        else:
+            self.turns.append(_user_turn(event))
+
+    def _marker(self, event: StoredEvent, text: str) -> None:
+        self.turns.append(Turn("handoff", event.timestamp, text, volunteer=self.volunteer))
+
+
+def turns_of(events: Iterable[StoredEvent]) -> list[Turn]:
+    """Turn a conversation's user and bot events into the turns a volunteer reads."""
+    builder = _Builder()
+    for event in events:
+        if event.type_name in ("user", "bot"):
+            builder.add(event)
+    return builder.turns
+
+
+def transcript(conn: Connection, sender_id: str) -> list[Turn]:
+    """Every turn of one conversation, across its sessions, oldest first."""
+    return turns_of(read_events(conn, [sender_id], types=("user", "bot")))

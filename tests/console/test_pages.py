@@ -1,0 +1,78 @@
+"""Signed-in pages render under the strict policy, and handoff controls call Rasa."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import replace
+from typing import Any
+
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.db import engine_for
+from bot.settings import Settings
+from bot.web.app import create_app
+from bot.web.history import events
+from tests.console.conftest import VOLUNTEER, csrf_of, sign_in
+
+
+async def test_report_and_search_pages(client: TestClient) -> None:
+    assert await sign_in(client, VOLUNTEER) == 303
+    report = await client.get("/console/report")
+    assert report.status == 200
+    assert "unsafe-inline" not in report.headers["Content-Security-Policy"]
+    assert "of messages not understood" in await report.text()
+    search = await client.get("/console/search", params={"q": "is tai chi good for me"})
+    text = await search.text()
+    assert search.status == 200
+    assert "Sources:" in text
+    assert "talk to your doctor" in text
+
+
+async def test_handoff_controls_call_rasa(console_settings: Settings, monkeypatch: Any) -> None:
+    calls: list[dict[str, Any]] = []
+
+    async def trigger(request: web.Request) -> web.Response:
+        calls.append({"sender": request.match_info["sender_id"], **(await request.json())})
+        return web.json_response({})
+
+    fake = web.Application()
+    fake.router.add_post("/conversations/{sender_id}/trigger_intent", trigger)
+    engine = engine_for(console_settings.database_url)
+    events.metadata.create_all(engine, tables=[events])
+    with engine.begin() as conn:
+        data = {"event": "user", "text": "can I talk to a human", "timestamp": time.time()}
+        data["parse_data"] = {"intent": {"name": "ask_human", "confidence": 0.99}, "entities": []}
+        conn.execute(
+            events.insert().values(
+                sender_id="user-1", type_name="user", timestamp=time.time(), data=json.dumps(data)
+            )
+        )
+    async with TestServer(fake, host="127.0.0.1") as rasa:
+        monkeypatch.setenv("RASA_API_TOKEN", "t")
+        settings = replace(console_settings, rasa_url=str(rasa.make_url("")))
+        async with TestClient(TestServer(create_app(settings))) as client:
+            assert await sign_in(client, VOLUNTEER) == 303
+            page = await client.get("/console/conversations/user-1")
+            token = csrf_of(await page.text())
+            base = "/console/conversations/user-1"
+            early = await client.post(f"{base}/take-over", data={"csrf": token})
+            assert early.status == 409  # claim first
+            assert (await client.post(f"{base}/claim", data={"csrf": token})).status == 200
+            await client.post(f"{base}/take-over", data={"csrf": token})
+            await client.post(f"{base}/reply", data={"csrf": token, "message": "Hi, Vera here"})
+            blocked = await client.post(f"{base}/handled", data={"csrf": token})
+            assert blocked.status == 409  # hand back first
+            await client.post(f"{base}/hand-back", data={"csrf": token})
+            done = await client.post(f"{base}/handled", data={"csrf": token})
+            assert "handled" in await done.text()
+    assert calls == [
+        {"sender": "user-1", "name": "EXTERNAL_handoff_start", "entities": {"volunteer": "Vera"}},
+        {
+            "sender": "user-1",
+            "name": "EXTERNAL_volunteer_reply",
+            "entities": {"message": "Hi, Vera here"},
+        },
+        {"sender": "user-1", "name": "EXTERNAL_handoff_end", "entities": {}},
+    ]
