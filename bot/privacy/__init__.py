@@ -1,0 +1,1 @@
+"""Personal identifiers kept out of storage, and conversations deleted on request."""
