@@ -27,6 +27,10 @@ class ReplyType(str, Enum):
     RED_FLAG = "red_flag"
     CRISIS = "crisis"
     CLARIFY = "clarify"
+    ASK_HUMAN = "ask_human"
+    HANDOFF = "handoff"
+    VOLUNTEER = "volunteer"
+    DELETE = "delete"
 
 
 # Topics offered as buttons when the assistant introduces itself or did not understand.
@@ -155,15 +159,73 @@ class Composer:
         buttons.append(Button(self._text("clarify_no"), "/deny"))
         return self._message(ReplyType.CLARIFY, "clarify_warning_sign", buttons)
 
-    def _text(self, key: str) -> str:
-        return self.knowledge.messages[key].format(**self.contacts)
+    def ask_human(self, open_now: bool, hours: str, next_opening: str) -> Reply:
+        """Answer a request for a person: when someone will reply, and where urgent help is."""
+        key = "ask_human_open" if open_now else "ask_human_closed"
+        return self._message(
+            ReplyType.ASK_HUMAN,
+            key,
+            values={"hours": hours, "next_opening": next_opening},
+            volunteers_available=open_now,
+        )
+
+    def handoff_started(self, volunteer: str) -> Reply:
+        """Tell the user a volunteer has joined, and that warning signs are still answered."""
+        return self._message(
+            ReplyType.HANDOFF,
+            "handoff_started",
+            values={"volunteer": volunteer},
+            volunteer=volunteer,
+        )
+
+    def volunteer_reply(self, volunteer: str, text: str) -> Reply:
+        """A volunteer's own words, labelled as theirs, with the disclaimers like every reply."""
+        return self._compose(
+            ReplyType.VOLUNTEER,
+            None,
+            paragraphs=[self._text("volunteer_says", volunteer=volunteer), text],
+            entries=(),
+            buttons=(),
+            extra={"volunteer": volunteer},
+        )
+
+    def handoff_ended(self, volunteer: str) -> Reply:
+        """Tell the user the automated guide is back."""
+        return self._message(
+            ReplyType.HANDOFF,
+            "handoff_ended",
+            self.topic_buttons(STARTER_TOPICS[:3]),
+            values={"volunteer": volunteer},
+            volunteer=None,
+        )
+
+    def confirm_delete(self) -> Reply:
+        """Ask before deleting a conversation: it cannot be undone."""
+        buttons = [
+            Button(self._text("delete_yes"), '/delete_my_data{"confirm": "yes"}'),
+            Button(self._text("delete_no"), "/deny"),
+        ]
+        return self._message(ReplyType.DELETE, "delete_confirm", buttons, deleted=False)
+
+    def deleted(self) -> Reply:
+        """Confirm the conversation is gone."""
+        return self._message(ReplyType.DELETE, "delete_done", deleted=True)
+
+    def _text(self, key: str, **values: str) -> str:
+        return self.knowledge.messages[key].format(**self.contacts, **values)
 
     def _message(
-        self, kind: ReplyType, key: str, buttons: Sequence[Button] = (), **extra: Any
+        self,
+        kind: ReplyType,
+        key: str,
+        buttons: Sequence[Button] = (),
+        values: Mapping[str, str] | None = None,
+        **extra: Any,
     ) -> Reply:
         """A reply made of one of the assistant's own messages (no knowledge entry)."""
+        paragraphs = [self._text(key, **(values or {}))]
         return self._compose(
-            kind, None, paragraphs=[self._text(key)], entries=(), buttons=buttons, extra=extra
+            kind, None, paragraphs=paragraphs, entries=(), buttons=buttons, extra=extra
         )
 
     def sources_of(self, entries: Sequence[Entry]) -> list[Source]:

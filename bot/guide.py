@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.compose import STARTER_TOPICS, Composer, Reply
 from bot.db import engine_for
@@ -14,6 +15,7 @@ from bot.knowledge.vocabulary import read_vocabulary
 from bot.nlp.analyzer import Analyzer
 from bot.routing import Router
 from bot.settings import Settings
+from bot.volunteer_hours import VolunteerHours
 
 # A further entry joins the best one only when it scores at least this share of the best score.
 SECOND_ENTRY_SHARE = 0.5
@@ -27,6 +29,7 @@ class Guide:
     index: KnowledgeIndex
     router: Router
     composer: Composer
+    hours: VolunteerHours
     max_entries: int = 2
 
     @classmethod
@@ -53,7 +56,8 @@ class Guide:
             "crisis_line": settings.crisis_line,
         }
         composer = Composer(knowledge, router, contacts)
-        return cls(knowledge, index, router, composer, settings.max_entries_per_answer)
+        hours = VolunteerHours.parse(settings.volunteer_hours, settings.volunteer_timezone)
+        return cls(knowledge, index, router, composer, hours, settings.max_entries_per_answer)
 
     def select(self, query: Query) -> list[Entry]:
         """Return the entries that best answer ``query``: the best one, and close runners-up.
@@ -101,3 +105,9 @@ class Guide:
         # The two likeliest topics, topped up from the starter topics when the ranking has fewer.
         suggestions = list(dict.fromkeys(t for t in [*topics, *STARTER_TOPICS] if t))[:2]
         return self.composer.fallback(suggestions)
+
+    def ask_human(self, now: datetime) -> Reply:
+        """Answer a request for a person: when someone will reply, and where urgent help is."""
+        return self.composer.ask_human(
+            self.hours.is_open(now), self.hours.describe(), self.hours.describe_opening(now)
+        )

@@ -36,6 +36,8 @@ class Settings:
     messenger_api_url: str = "https://graph.facebook.com/v21.0"
     twilio_api_url: str = "https://api.twilio.com"
     sms_max_chars: int = 1600
+    volunteer_hours: str = "mon-fri 09:00-17:00"
+    volunteer_timezone: str = "Australia/Sydney"
     # Where the web app itself calls Rasa's HTTP API (the console's handoff), not the public URL.
     rasa_url: str = "http://127.0.0.1:5005"
     console_session_hours: float = 8.0
@@ -72,6 +74,8 @@ def load_settings() -> Settings:
         messenger_api_url=os.environ.get("MESSENGER_API_URL", Settings.messenger_api_url),
         twilio_api_url=os.environ.get("TWILIO_API_URL", Settings.twilio_api_url),
         sms_max_chars=int(os.environ.get("SMS_MAX_CHARS", str(Settings.sms_max_chars))),
+        volunteer_hours=os.environ.get("VOLUNTEER_HOURS", Settings.volunteer_hours),
+        volunteer_timezone=os.environ.get("VOLUNTEER_TIMEZONE", Settings.volunteer_timezone),
         rasa_url=os.environ.get("RASA_URL", Settings.rasa_url),
         console_session_hours=float(os.environ.get("CONSOLE_SESSION_HOURS", "8")),
         signin_window_minutes=float(os.environ.get("SIGNIN_WINDOW_MINUTES", "15")),

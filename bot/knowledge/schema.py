@@ -32,6 +32,15 @@ REQUIRED_MESSAGES = (
     "clarify_same_day",
     "clarify_review",
     "clarify_no",
+    "ask_human_open",
+    "ask_human_closed",
+    "handoff_started",
+    "volunteer_says",
+    "handoff_ended",
+    "delete_confirm",
+    "delete_yes",
+    "delete_no",
+    "delete_done",
 )
 _ID = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")

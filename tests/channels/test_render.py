@@ -52,6 +52,11 @@ def replies(guide: Guide) -> st.SearchStrategy[Reply]:
             guide.composer.out_of_scope(),
             guide.composer.fallback(topics[:3]),
             guide.composer.second_fallback(),
+            guide.composer.ask_human(False, "Monday to Friday", "Monday at 9:00"),
+            guide.composer.handoff_started("Vera"),
+            guide.composer.volunteer_reply("Vera", "Hello! " * 300),
+            guide.composer.handoff_ended("Vera"),
+            guide.composer.confirm_delete(),
         ]
     )
     return st.one_of(answers, safety, others)
