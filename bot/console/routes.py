@@ -271,13 +271,15 @@ async def _handoff(request: web.Request, step: str) -> web.Response:
     except cases.CaseError as error:
         raise web.HTTPConflict(text=str(error)) from error
     rasa = request.app[RASA_KEY]
+    composer = (await _guide(request)).composer
+    volunteer = account.display_name
     try:
         if step == "start":
-            await rasa.start_handoff(sender_id, account.display_name)
+            await rasa.start_handoff(sender_id, volunteer, composer.handoff_started(volunteer))
         elif step == "reply":
-            await rasa.send_reply(sender_id, text)
+            await rasa.send_reply(sender_id, composer.volunteer_reply(volunteer, text))
         else:
-            await rasa.end_handoff(sender_id)
+            await rasa.end_handoff(sender_id, composer.handoff_ended(volunteer))
     except RasaError as error:
         raise web.HTTPBadGateway(text=f"The assistant did not respond: {error}") from error
     if step != "reply":

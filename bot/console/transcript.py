@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from bot.console.handoff import HANDOFF_END, HANDOFF_START, VOLUNTEER_REPLY
+from bot.compose import ReplyType
 from bot.web.history import StoredEvent, read_events
 
 SAFETY_TYPES = frozenset({"red_flag", "crisis", "clarify"})
@@ -96,36 +96,26 @@ def _assistant_turn(event: StoredEvent) -> Turn:
 class _Builder:
     turns: list[Turn] = field(default_factory=list)
     volunteer: str | None = None
-    # A volunteer's reply that the assistant has yet to deliver (its bot message repeats it).
-    undelivered: str | None = None
 
     def add(self, event: StoredEvent) -> None:
-        if event.type_name == "bot":
-            text = str(event.data.get("text") or "")
-            if self.undelivered is not None and text == self.undelivered:
-                self.undelivered = None
-                return
-            self.turns.append(_assistant_turn(event))
-            return
-        name = event.intent.get("name")
-        if name == HANDOFF_START:
-            names = event.entity_values("volunteer")
-            self.volunteer = names[0] if names else None
-            self._marker(event, f"{self.volunteer or 'A volunteer'} took over")
-        elif name == VOLUNTEER_REPLY:
-            message = event.entity_values("message")
-            self.undelivered = message[0] if message else ""
-            self.turns.append(
-                Turn("volunteer", event.timestamp, self.undelivered, volunteer=self.volunteer)
-            )
-        elif name == HANDOFF_END:
-            self._marker(event, "Handed back to the assistant")
-            self.volunteer = None
-        else:
+        if event.type_name == "user":
             self.turns.append(_user_turn(event))
-
-    def _marker(self, event: StoredEvent, text: str) -> None:
-        self.turns.append(Turn("handoff", event.timestamp, text, volunteer=self.volunteer))
+            return
+        custom = event.custom
+        kind = custom.get("type")
+        if kind == ReplyType.HANDOFF.value:
+            joined = custom.get("volunteer")
+            text = f"{joined} took over" if joined else "Handed back to the assistant"
+            self.volunteer = joined or self.volunteer
+            self.turns.append(Turn("handoff", event.timestamp, text, volunteer=self.volunteer))
+            self.volunteer = joined
+        elif kind == ReplyType.VOLUNTEER.value:
+            body = custom.get("body") or ["", ""]
+            self.turns.append(
+                Turn("volunteer", event.timestamp, str(body[-1]), volunteer=custom.get("volunteer"))
+            )
+        else:
+            self.turns.append(_assistant_turn(event))
 
 
 def turns_of(events: Iterable[StoredEvent]) -> list[Turn]:

@@ -33,12 +33,12 @@ async def test_report_and_search_pages(client: TestClient) -> None:
 async def test_handoff_controls_call_rasa(console_settings: Settings, monkeypatch: Any) -> None:
     calls: list[dict[str, Any]] = []
 
-    async def trigger(request: web.Request) -> web.Response:
-        calls.append({"sender": request.match_info["sender_id"], **(await request.json())})
+    async def append(request: web.Request) -> web.Response:
+        calls.append({"sender": request.match_info["sender_id"], "events": await request.json()})
         return web.json_response({})
 
     fake = web.Application()
-    fake.router.add_post("/conversations/{sender_id}/trigger_intent", trigger)
+    fake.router.add_post("/conversations/{sender_id}/tracker/events", append)
     engine = engine_for(console_settings.database_url)
     events.metadata.create_all(engine, tables=[events])
     with engine.begin() as conn:
@@ -67,12 +67,12 @@ async def test_handoff_controls_call_rasa(console_settings: Settings, monkeypatc
             await client.post(f"{base}/hand-back", data={"csrf": token})
             done = await client.post(f"{base}/handled", data={"csrf": token})
             assert "handled" in await done.text()
-    assert calls == [
-        {"sender": "user-1", "name": "EXTERNAL_handoff_start", "entities": {"volunteer": "Vera"}},
-        {
-            "sender": "user-1",
-            "name": "EXTERNAL_volunteer_reply",
-            "entities": {"message": "Hi, Vera here"},
-        },
-        {"sender": "user-1", "name": "EXTERNAL_handoff_end", "entities": {}},
-    ]
+    assert [c["sender"] for c in calls] == ["user-1"] * 3
+    start, reply, end = (c["events"] for c in calls)
+    assert start[0] == {"event": "slot", "name": "volunteer", "value": "Vera"}
+    assert start[1]["data"]["custom"]["type"] == "handoff"
+    assert reply[0]["data"]["custom"]["type"] == "volunteer"
+    assert reply[0]["data"]["custom"]["body"][-1] == "Hi, Vera here"
+    assert "talk to your doctor" in reply[0]["text"], "a volunteer's reply carries the disclaimers"
+    assert end[0] == {"event": "slot", "name": "volunteer", "value": None}
+    assert end[1]["data"]["custom"]["type"] == "handoff"
