@@ -7,6 +7,7 @@ browser test is the whole journey, from the widget's "talk to a person" to the v
 from __future__ import annotations
 
 import asyncio
+import secrets
 import uuid
 from typing import Any
 
@@ -16,7 +17,9 @@ from playwright.sync_api import Browser, expect
 from bot.console.rasa_client import RasaClient
 from bot.guide import Guide
 from bot.serve import Stack
-from tests.e2e.conftest import Chat
+from tests.e2e.conftest import ChannelSecrets, Chat
+from tests.e2e.fake_platforms import FakePlatforms
+from tests.e2e.platform_requests import post_telegram, telegram_text
 from tests.e2e.test_console_browser import PASSWORD, volunteer
 from tests.e2e.test_widget import WAIT_MS, browser, playwright
 
@@ -98,3 +101,25 @@ def test_the_whole_handoff_in_the_browser(browser: Browser, stack: Stack, volunt
     finally:
         user_context.close()
         volunteer_context.close()
+
+
+def test_a_volunteer_reply_reaches_a_messaging_channel(
+    stack: Stack,
+    guide: Guide,
+    platforms: FakePlatforms,
+    channel_secrets: ChannelSecrets,
+) -> None:
+    chat_id = 10**9 + secrets.randbelow(10**9)
+    update = telegram_text(chat_id, "can I talk to a person please")
+    assert post_telegram(stack, update, channel_secrets.telegram_secret).status_code == 200
+
+    reply = guide.composer.volunteer_reply("Vera", "Hello from Vera at the charity.")
+    asyncio.run(rasa_client(stack).send_reply(str(chat_id), reply))
+
+    sent = [
+        c.json["text"]
+        for c in platforms.sent("telegram", path_end="/sendMessage")
+        if c.json["chat_id"] == str(chat_id)
+    ]
+    assert "Hello from Vera at the charity." in sent[-1]
+    assert "talk to your doctor" in sent[-1]
