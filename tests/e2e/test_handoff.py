@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 import secrets
 import uuid
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -31,6 +33,12 @@ def rasa_client(stack: Stack) -> RasaClient:
     return RasaClient(f"http://{stack.host}:{stack.ports.rasa}", stack.api_token)
 
 
+def run(coroutine: Coroutine[Any, Any, None]) -> None:
+    """Run a coroutine in its own thread: sync Playwright keeps a loop running in this one."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, coroutine).result()
+
+
 def kinds(messages: list[dict[str, Any]]) -> list[str]:
     return [m["custom"]["type"] for m in messages if isinstance(m.get("custom"), dict)]
 
@@ -42,13 +50,13 @@ def test_a_held_conversation_answers_only_warning_signs(
     assert "ask_human" in kinds(chat(sender, "can I talk to a real person please"))
     client, composer = rasa_client(stack), guide.composer
 
-    asyncio.run(client.start_handoff(sender, "Vera", composer.handoff_started("Vera")))
+    run(client.start_handoff(sender, "Vera", composer.handoff_started("Vera")))
     assert chat(sender, "is pilates ok for me?") == []
     assert chat(sender, "thanks") == []
     assert kinds(chat(sender, "I have crushing chest pain and can't breathe")) == ["red_flag"]
     assert chat(sender, "what about tai chi") == []
 
-    asyncio.run(client.end_handoff(sender, composer.handoff_ended("Vera")))
+    run(client.end_handoff(sender, composer.handoff_ended("Vera")))
     assert kinds(chat(sender, "is pilates ok for me?")) == ["answer"]
 
 
@@ -114,7 +122,7 @@ def test_a_volunteer_reply_reaches_a_messaging_channel(
     assert post_telegram(stack, update, channel_secrets.telegram_secret).status_code == 200
 
     reply = guide.composer.volunteer_reply("Vera", "Hello from Vera at the charity.")
-    asyncio.run(rasa_client(stack).send_reply(str(chat_id), reply))
+    run(rasa_client(stack).send_reply(str(chat_id), reply))
 
     sent = [
         c.json["text"]
