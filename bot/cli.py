@@ -18,6 +18,7 @@ from bot.knowledge.schema import KnowledgeError
 from bot.knowledge.vocabulary import read_vocabulary
 from bot.preflight import unreachable_database
 from bot.profile import DEVELOPMENT, PRODUCTION, Profile
+from bot.serve import SERVER_NAMES, Stack, serve
 from bot.settings import PROJECT_ROOT, Settings, load_settings
 
 VOCABULARY_NLU_FILE = PROJECT_ROOT / "data" / "nlu" / "vocabulary.yml"
@@ -100,14 +101,10 @@ def _profile(args: argparse.Namespace) -> Profile:
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.serve import serve
-
-    return serve(settings, _profile(args))
+    return serve(settings, _profile(args), tuple(args.only), args.host)
 
 
 def _check(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.serve import Stack
-
     profile = _profile(args)
     problems = Stack(settings, profile=profile).problems()
     for problem in problems:
@@ -230,9 +227,18 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="PostgreSQL and the Redis lock store (endpoints.production.yml), for several servers",
     )
-    groups.add_parser(
+    serve = groups.add_parser(
         "serve", parents=[production], help="start every server (what make run does)"
-    ).set_defaults(run=_serve)
+    )
+    serve.add_argument(
+        "--only",
+        nargs="+",
+        choices=SERVER_NAMES,
+        default=list(SERVER_NAMES),
+        help="start only these servers (one per container in a deployment)",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="interface (0.0.0.0 in a container)")
+    serve.set_defaults(run=_serve)
     groups.add_parser(
         "check",
         parents=[production],

@@ -95,7 +95,7 @@ class Stack:
         env["DATABASE_URL"] = self.settings.database_url
         env["PYTHONPATH"] = str(PROJECT_ROOT)
         env.setdefault("RASA_PUBLIC_URL", f"http://{self.host}:{self.ports.rasa}")
-        env["RASA_URL"] = f"http://{self.host}:{self.ports.rasa}"
+        env.setdefault("RASA_URL", f"http://{self.host}:{self.ports.rasa}")
         env["RASA_API_TOKEN"] = self.api_token
         env.setdefault(
             "CORS_ORIGINS", f"http://{self.host}:{self.ports.web} http://localhost:{self.ports.web}"
@@ -306,13 +306,18 @@ class Stack:
         }
 
 
-def serve(settings: Settings, profile: Profile = DEVELOPMENT) -> int:
+def serve(
+    settings: Settings,
+    profile: Profile = DEVELOPMENT,
+    parts: tuple[str, ...] = SERVER_NAMES,
+    host: str = "127.0.0.1",
+) -> int:
     """Run the stack until Ctrl-C or SIGTERM, or until a server dies.
 
     Nothing starts unless the profile's checks pass, so a missing database or Redis is named at
-    once rather than found by a patient.
+    once rather than found by a patient. A container runs one of the servers (``parts``).
     """
-    stack = Stack(settings, profile=profile)
+    stack = Stack(settings, profile=profile, parts=parts, host=host)
     problems = stack.problems()
     if problems:
         print(f"cannot start the {profile.name} profile:", file=sys.stderr)
