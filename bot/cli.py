@@ -9,11 +9,16 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from sqlalchemy.exc import OperationalError
+
 from bot.db import engine_for
 from bot.knowledge import repository
 from bot.knowledge.files import read_knowledge
 from bot.knowledge.schema import KnowledgeError
 from bot.knowledge.vocabulary import read_vocabulary
+from bot.preflight import unreachable_database
+from bot.profile import DEVELOPMENT, PRODUCTION, Profile
+from bot.serve import SERVER_NAMES, Stack, serve
 from bot.settings import PROJECT_ROOT, Settings, load_settings
 
 VOCABULARY_NLU_FILE = PROJECT_ROOT / "data" / "nlu" / "vocabulary.yml"
@@ -91,10 +96,22 @@ def _nlu_vocabulary(settings: Settings, _args: argparse.Namespace) -> int:
     return 0
 
 
-def _serve(settings: Settings, _args: argparse.Namespace) -> int:
-    from bot.serve import serve
+def _profile(args: argparse.Namespace) -> Profile:
+    return PRODUCTION if args.production else DEVELOPMENT
 
-    return serve(settings)
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    return serve(settings, _profile(args), tuple(args.only), args.host)
+
+
+def _check(settings: Settings, args: argparse.Namespace) -> int:
+    profile = _profile(args)
+    problems = Stack(settings, profile=profile).problems()
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if not problems:
+        print(f"{profile.name} profile: every variable is set and every service answers")
+    return 1 if problems else 0
 
 
 def _web(settings: Settings, args: argparse.Namespace) -> int:
@@ -204,9 +221,29 @@ def build_parser() -> argparse.ArgumentParser:
     nlu.add_parser(
         "vocabulary", help="write data/nlu/vocabulary.yml (synonyms and lookup tables)"
     ).set_defaults(run=_nlu_vocabulary)
-    groups.add_parser("serve", help="start every server (what make run does)").set_defaults(
-        run=_serve
+    production = argparse.ArgumentParser(add_help=False)
+    production.add_argument(
+        "--production",
+        action="store_true",
+        help="PostgreSQL and the Redis lock store (endpoints.production.yml), for several servers",
     )
+    serve = groups.add_parser(
+        "serve", parents=[production], help="start every server (what make run does)"
+    )
+    serve.add_argument(
+        "--only",
+        nargs="+",
+        choices=SERVER_NAMES,
+        default=list(SERVER_NAMES),
+        help="start only these servers (one per container in a deployment)",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="interface (0.0.0.0 in a container)")
+    serve.set_defaults(run=_serve)
+    groups.add_parser(
+        "check",
+        parents=[production],
+        help="check that the database (and Redis in production) answer, then exit",
+    ).set_defaults(run=_check)
     db = groups.add_parser("db", help="the database").add_subparsers(dest="cmd", required=True)
     db.add_parser(
         "migrate", help="create or upgrade the console's tables (safe to repeat)"
@@ -245,9 +282,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command and return its exit status."""
     args = build_parser().parse_args(argv)
+    settings = load_settings()
     try:
-        status: int = args.run(load_settings(), args)
+        status: int = args.run(settings, args)
     except KnowledgeError as error:
         print(f"knowledge is invalid:\n{error}", file=sys.stderr)
+        return 1
+    except OperationalError as error:
+        print(unreachable_database(settings.database_url, error), file=sys.stderr)
         return 1
     return status

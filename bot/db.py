@@ -8,6 +8,9 @@ from pathlib import Path
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine, make_url
 
+# A database that does not answer fails the connection after this long instead of hanging.
+CONNECT_TIMEOUT_SECONDS = 10
+
 
 @lru_cache(maxsize=8)
 def engine_for(url: str) -> Engine:
@@ -19,4 +22,9 @@ def engine_for(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    return create_engine(url, future=True, pool_pre_ping=True)
+    connect_args = (
+        {"connect_timeout": CONNECT_TIMEOUT_SECONDS}
+        if parsed.get_backend_name() == "postgresql"
+        else {}
+    )
+    return create_engine(url, future=True, pool_pre_ping=True, connect_args=connect_args)

@@ -23,6 +23,8 @@ from pathlib import Path
 from types import FrameType
 
 from bot.channels.enabled import ChannelPlan, plan_channels, write_enabled
+from bot.preflight import preflight
+from bot.profile import DEVELOPMENT, Profile
 from bot.settings import PROJECT_ROOT, Settings
 
 HEALTH_TIMEOUT_SECONDS = 2.0
@@ -67,12 +69,18 @@ def port_is_free(host: str, port: int) -> bool:
         return probe.connect_ex((host, port)) != 0
 
 
+SERVER_NAMES = ("actions", "rasa", "web")
+
+
 @dataclass
 class Stack:
     """The action server, the Rasa server and the web app, configured from the environment."""
 
     settings: Settings
     ports: Ports = field(default_factory=Ports)
+    profile: Profile = DEVELOPMENT
+    # Which of SERVER_NAMES to run: a test of several Rasa servers needs no web app beside each.
+    parts: tuple[str, ...] = SERVER_NAMES
     host: str = "127.0.0.1"
     model: Path = PROJECT_ROOT / "models" / "myositis.tar.gz"
     log_dir: Path | None = None
@@ -82,12 +90,12 @@ class Stack:
 
     def environment(self) -> dict[str, str]:
         """Environment of the children: endpoints.yml and credentials.yml read these variables."""
-        env = {**os.environ, **self.extra_env}
+        env = {**self.profile.defaults, **os.environ, **self.extra_env}
         env.setdefault("ACTION_ENDPOINT_URL", f"http://{self.host}:{self.ports.actions}/webhook")
         env["DATABASE_URL"] = self.settings.database_url
         env["PYTHONPATH"] = str(PROJECT_ROOT)
         env.setdefault("RASA_PUBLIC_URL", f"http://{self.host}:{self.ports.rasa}")
-        env["RASA_URL"] = f"http://{self.host}:{self.ports.rasa}"
+        env.setdefault("RASA_URL", f"http://{self.host}:{self.ports.rasa}")
         env["RASA_API_TOKEN"] = self.api_token
         env.setdefault(
             "CORS_ORIGINS", f"http://{self.host}:{self.ports.web} http://localhost:{self.ports.web}"
@@ -95,6 +103,10 @@ class Stack:
         env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
         env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
         return env
+
+    def problems(self) -> list[str]:
+        """What the profile needs that this environment lacks or cannot reach (see preflight)."""
+        return preflight(self.profile, self.environment())
 
     def channels(self) -> ChannelPlan:
         """The input channels of credentials.yml whose secrets this environment sets."""
@@ -109,7 +121,7 @@ class Stack:
         )
         python = sys.executable
         rasa = str(Path(python).with_name("rasa"))
-        return [
+        servers = [
             Server(
                 "actions",
                 [
@@ -133,7 +145,7 @@ class Stack:
                     "--model",
                     str(self.model),
                     "--endpoints",
-                    str(PROJECT_ROOT / "endpoints.yml"),
+                    str(self.profile.endpoints),
                     "--credentials",
                     str(credentials),
                     "--port",
@@ -155,6 +167,7 @@ class Stack:
                 self.ports.web,
             ),
         ]
+        return [server for server in servers if server.name in self.parts]
 
     def start(self, ready_timeout: float = 180.0) -> None:
         """Start every server, wait until all are healthy, and warm the action server.
@@ -164,7 +177,8 @@ class Stack:
         """
         self.servers = self.plan()
         self._launch(self.servers, ready_timeout)
-        self.warm_actions()
+        if "actions" in self.parts:
+            self.warm_actions()
 
     def warm_actions(self) -> None:
         """Run one action so the knowledge index is built at start-up, not on a user's message.
@@ -204,6 +218,13 @@ class Stack:
     def stop_server(self, name: str) -> None:
         """Stop one server (tests use it to show a conversation survives its restart)."""
         self._terminate(self._named(name))
+
+    def kill_server(self, name: str) -> None:
+        """Kill one server at once, with no chance to clean up, as a crash would."""
+        process = self._named(name).process
+        if process is not None and process.poll() is None:
+            self._signal(process, signal.SIGKILL)
+            process.wait()
 
     def start_server(self, name: str, ready_timeout: float = 180.0) -> None:
         """Start one stopped server again and wait until it is healthy."""
@@ -256,14 +277,18 @@ class Stack:
         process = server.process
         if process is None or process.poll() is not None:
             return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
+        Stack._signal(process, signal.SIGTERM)
         try:
             process.wait(STOP_GRACE_SECONDS)
         except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
+            Stack._signal(process, signal.SIGKILL)
             process.wait()
+
+    @staticmethod
+    def _signal(process: subprocess.Popen[bytes], signum: int) -> None:
+        """Signal the process group, so a server's own children go too."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signum)
 
     def exited(self) -> Server | None:
         """Return a server that has stopped on its own, if any."""
@@ -281,9 +306,24 @@ class Stack:
         }
 
 
-def serve(settings: Settings) -> int:
-    """Run the stack until Ctrl-C or SIGTERM, or until a server dies."""
-    stack = Stack(settings)
+def serve(
+    settings: Settings,
+    profile: Profile = DEVELOPMENT,
+    parts: tuple[str, ...] = SERVER_NAMES,
+    host: str = "127.0.0.1",
+) -> int:
+    """Run the stack until Ctrl-C or SIGTERM, or until a server dies.
+
+    Nothing starts unless the profile's checks pass, so a missing database or Redis is named at
+    once rather than found by a patient. A container runs one of the servers (``parts``).
+    """
+    stack = Stack(settings, profile=profile, parts=parts, host=host)
+    problems = stack.problems()
+    if problems:
+        print(f"cannot start the {profile.name} profile:", file=sys.stderr)
+        for problem in problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
     stopping = False
 
     def request_stop(_signum: int, _frame: FrameType | None) -> None:
@@ -294,7 +334,7 @@ def serve(settings: Settings) -> int:
     signal.signal(signal.SIGINT, request_stop)
     try:
         stack.start()
-        print("The Myositis Exercise Guide is up:")
+        print(f"The Myositis Exercise Guide is up ({profile.name} profile):")
         for name, url in stack.urls().items():
             print(f"  {name:24} {url}")
         channels = stack.channels()

@@ -7,10 +7,12 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+import redis
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 
 from bot.guide import Guide
 from bot.knowledge.files import read_knowledge
@@ -20,6 +22,7 @@ from bot.nlp.analyzer import Analyzer
 from bot.settings import PROJECT_ROOT, Settings, load_settings, sqlite_url
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
+REDIS_URL = os.environ.get("TEST_REDIS_URL")
 # CI sets REQUIRE_SERVICES=1: a test that needs PostgreSQL, Redis or a browser then fails instead
 # of skipping when the service is missing.
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
@@ -80,6 +83,49 @@ def postgres_engine() -> Iterator[Engine]:
     with admin.begin() as conn:
         conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
     admin.dispose()
+
+
+@pytest.fixture
+def postgres_database() -> Iterator[str]:
+    """The URL of a fresh PostgreSQL database, dropped afterwards.
+
+    For servers started as separate processes, which take a URL rather than an engine.
+    """
+    if not POSTGRES_URL:
+        skip_or_fail("TEST_POSTGRES_URL is not set")
+    assert POSTGRES_URL is not None
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL, future=True, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def redis_environment() -> Iterator[dict[str, str]]:
+    """The REDIS_* variables of the production profile for TEST_REDIS_URL's server.
+
+    Each test gets its own key prefix, and its keys are deleted afterwards.
+    """
+    if not REDIS_URL:
+        skip_or_fail("TEST_REDIS_URL is not set")
+    assert REDIS_URL is not None
+    parsed = urlsplit(REDIS_URL)
+    prefix = f"test{uuid.uuid4().hex[:12]}"
+    yield {
+        "REDIS_HOST": parsed.hostname or "127.0.0.1",
+        "REDIS_PORT": str(parsed.port or 6379),
+        "REDIS_DB": parsed.path.strip("/") or "0",
+        "REDIS_PASSWORD": parsed.password or "",
+        "REDIS_KEY_PREFIX": prefix,
+    }
+    client = redis.Redis.from_url(REDIS_URL, socket_timeout=10)
+    for key in client.scan_iter(f"{prefix}:*"):
+        client.delete(key)
+    client.close()
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
