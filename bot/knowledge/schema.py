@@ -32,6 +32,10 @@ REQUIRED_MESSAGES = (
     "clarify_same_day",
     "clarify_review",
     "clarify_no",
+    "unavailable",
+    "not_saved",
+    "too_long",
+    "slow_down",
 )
 _ID = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
