@@ -18,6 +18,8 @@ from sanic.exceptions import SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.guard import unreadable
+
 # The fields a JSON body needs: (name, type, required).
 Fields = tuple[tuple[str, type, bool], ...]
 _CONVERSATION = r"/conversations/[^/]+"
@@ -37,10 +39,21 @@ _TYPE_NAMES: dict[type, str] = {str: "a string", dict: "a JSON object"}
 
 
 def problem(request: Request) -> str | None:
-    """What is wrong with a request to a checked route, or None."""
+    """What is wrong with a request to a checked route, or None.
+
+    Text must be readable and not empty: the channels clean what users type, but this API is for
+    trusted callers, who are told instead (a NUL or a lone surrogate cannot be stored, and Rasa
+    fails on empty text).
+    """
     for pattern, fields in JSON_ROUTES:
         if request.method == "POST" and pattern.fullmatch(request.path):
-            return body_problem(request, fields)
+            why = body_problem(request, fields)
+            text = request.json.get("text") if why is None else None
+            if isinstance(text, str) and not text.strip():
+                why = "text is empty"
+            elif isinstance(text, str) and unreadable(text):
+                why = "text contains control characters or unpaired surrogates"
+            return why
     return None
 
 

@@ -43,13 +43,16 @@ def clean_text(text: str) -> str:
     return _UNREADABLE.sub("", _SURROGATE.sub("\ufffd", text)).strip()
 
 
+def unreadable(text: str) -> bool:
+    """Whether the text holds characters `clean_text` would remove or replace."""
+    return bool(_UNREADABLE.search(text) or _SURROGATE.search(text))
+
+
 def valid_sender(value: Any) -> str | None:
     """The sender id if it is a usable conversation key (short, printable), else None."""
     if not isinstance(value, str) or not 0 < len(value) <= MAX_SENDER_CHARS:
         return None
-    if value.strip() != value or _UNREADABLE.search(value) or _SURROGATE.search(value):
-        return None
-    return value
+    return None if value.strip() != value or unreadable(value) else value
 
 
 @dataclass(frozen=True)
