@@ -123,6 +123,13 @@ def _web(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _actions(_settings: Settings, args: argparse.Namespace) -> int:
+    from bot.actions_server import run
+
+    run(args.host, args.port)
+    return 0
+
+
 def _db_migrate(settings: Settings, _args: argparse.Namespace) -> int:
     from bot.console.migrate import migrate
 
@@ -276,6 +283,11 @@ def build_parser() -> argparse.ArgumentParser:
     web_app.add_argument("--host", default="127.0.0.1")
     web_app.add_argument("--port", type=int, default=8080)
     web_app.set_defaults(run=_web)
+
+    actions = groups.add_parser("actions", help="the action server, behind ACTION_SERVER_TOKEN")
+    actions.add_argument("--host", default="127.0.0.1")
+    actions.add_argument("--port", type=int, default=5055)
+    actions.set_defaults(run=_actions)
     return parser
 
 

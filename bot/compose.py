@@ -31,6 +31,10 @@ class ReplyType(str, Enum):
     HANDOFF = "handoff"
     VOLUNTEER = "volunteer"
     DELETE = "delete"
+    # The servers could not answer (action server or database down): try again later.
+    UNAVAILABLE = "unavailable"
+    # The message broke a limit (too long, too many): nothing was read.
+    LIMIT = "limit"
 
 
 # Topics offered as buttons when the assistant introduces itself or did not understand.
@@ -63,6 +67,14 @@ class Reply:
     text: str
     payload: dict[str, Any]
     buttons: tuple[Button, ...] = field(default=())
+
+    def as_message(self) -> dict[str, Any]:
+        """The reply as Rasa hands a bot message to an output channel."""
+        return {
+            "text": self.text,
+            "buttons": [b.as_dict() for b in self.buttons],
+            "custom": self.payload,
+        }
 
 
 class Composer:
@@ -213,6 +225,22 @@ class Composer:
 
     def _text(self, key: str, **values: str) -> str:
         return self.knowledge.messages[key].format(**self.contacts, **values)
+
+    def unavailable(self) -> Reply:
+        """The assistant cannot look the answer up now (its action server failed)."""
+        return self._message(ReplyType.UNAVAILABLE, "unavailable")
+
+    def not_saved(self) -> Reply:
+        """The message could not be taken in (the conversation store failed): send it again."""
+        return self._message(ReplyType.UNAVAILABLE, "not_saved")
+
+    def too_long(self) -> Reply:
+        """The message is over the length limit, so it was not read."""
+        return self._message(ReplyType.LIMIT, "too_long")
+
+    def slow_down(self) -> Reply:
+        """The sender is over the rate limit, so the message was not read."""
+        return self._message(ReplyType.LIMIT, "slow_down")
 
     def _message(
         self,

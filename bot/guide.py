@@ -21,6 +21,19 @@ from bot.volunteer_hours import VolunteerHours
 SECOND_ENTRY_SHARE = 0.5
 
 
+def composer_for(knowledge: KnowledgeSet, settings: Settings) -> Composer:
+    """The composer of ``knowledge`` with this deployment's contacts (no index, so no spaCy)."""
+    router = Router(
+        read_vocabulary(settings.knowledge_dir / "vocabulary.yml"),
+        {t.id: t.claims for t in knowledge.topics.values()},
+    )
+    contacts = {
+        "emergency_number": settings.emergency_number,
+        "crisis_line": settings.crisis_line,
+    }
+    return Composer(knowledge, router, contacts)
+
+
 @dataclass
 class Guide:
     """Answers questions from the in-memory knowledge index."""
@@ -46,18 +59,12 @@ class Guide:
     @classmethod
     def from_knowledge(cls, knowledge: KnowledgeSet, settings: Settings) -> Guide:
         """Build the guide from knowledge already in memory."""
-        router = Router(
-            read_vocabulary(settings.knowledge_dir / "vocabulary.yml"),
-            {t.id: t.claims for t in knowledge.topics.values()},
-        )
+        composer = composer_for(knowledge, settings)
         index = KnowledgeIndex(knowledge, Analyzer.from_path(settings.spacy_pipeline))
-        contacts = {
-            "emergency_number": settings.emergency_number,
-            "crisis_line": settings.crisis_line,
-        }
-        composer = Composer(knowledge, router, contacts)
         hours = VolunteerHours.parse(settings.volunteer_hours, settings.volunteer_timezone)
-        return cls(knowledge, index, router, composer, hours, settings.max_entries_per_answer)
+        return cls(
+            knowledge, index, composer.router, composer, hours, settings.max_entries_per_answer
+        )
 
     def select(self, query: Query) -> list[Entry]:
         """Return the entries that best answer ``query``: the best one, and close runners-up.

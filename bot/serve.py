@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
+from urllib.parse import quote
 
 from bot.channels.enabled import ChannelPlan, plan_channels, write_enabled
 from bot.preflight import preflight
@@ -85,6 +86,7 @@ class Stack:
     model: Path = PROJECT_ROOT / "models" / "myositis.tar.gz"
     log_dir: Path | None = None
     api_token: str = field(default_factory=lambda: os.environ.get("RASA_API_TOKEN") or "")
+    action_token: str = field(default_factory=lambda: os.environ.get("ACTION_SERVER_TOKEN") or "")
     extra_env: Mapping[str, str] = field(default_factory=dict)
     servers: list[Server] = field(default_factory=list)
 
@@ -97,6 +99,7 @@ class Stack:
         env.setdefault("RASA_PUBLIC_URL", f"http://{self.host}:{self.ports.rasa}")
         env.setdefault("RASA_URL", f"http://{self.host}:{self.ports.rasa}")
         env["RASA_API_TOKEN"] = self.api_token
+        env["ACTION_SERVER_TOKEN"] = self.action_token
         env.setdefault(
             "CORS_ORIGINS", f"http://{self.host}:{self.ports.web} http://localhost:{self.ports.web}"
         )
@@ -116,6 +119,8 @@ class Stack:
         """Return the servers to start, in order."""
         if not self.api_token:
             self.api_token = secrets.token_urlsafe(24)
+        if not self.action_token:
+            self.action_token = secrets.token_urlsafe(24)
         credentials = write_enabled(
             self.channels(), PROJECT_ROOT / "build" / f"run-{self.ports.rasa}" / "credentials.yml"
         )
@@ -127,9 +132,10 @@ class Stack:
                 [
                     python,
                     "-m",
-                    "rasa_sdk",
-                    "--actions",
+                    "bot",
                     "actions",
+                    "--host",
+                    self.host,
                     "--port",
                     str(self.ports.actions),
                 ],
@@ -205,7 +211,7 @@ class Stack:
             }
         ).encode()
         request = urllib.request.Request(
-            f"http://{self.host}:{self.ports.actions}/webhook",
+            f"http://{self.host}:{self.ports.actions}/webhook?token={quote(self.action_token)}",
             data=body,
             headers={"Content-Type": "application/json"},
         )

@@ -2,8 +2,9 @@
 
 Everything a deployment changes (database, knowledge folder, helplines, allowed origins, public
 addresses) is read here, so that production differs from development by environment only. The
-one exception is RASA_API_TOKEN, a secret the supervisor hands to Rasa and the web app: it is read
-by ``rasa_api_token()`` when needed and kept out of Settings (which is printed and compared).
+exceptions are RASA_API_TOKEN and ACTION_SERVER_TOKEN, secrets the supervisor hands to the servers:
+they are read when needed (``rasa_api_token()``, ``action_server_token()``) and kept out of
+Settings (which is printed and compared).
 """
 
 from __future__ import annotations
@@ -46,6 +47,13 @@ class Settings:
     signin_max_failures_per_address: int = 20
     # Behind a reverse proxy every client shares its address: take X-Forwarded-For's instead.
     console_trust_forwarded_for: bool = False
+    # Limits on what one sender may send (bot/channels/guard.py); 0 turns the rate limit off.
+    max_message_chars: int = 2000
+    rate_limit_per_minute: int = 30
+    # Shared by every instance for the rate limit when set; otherwise each process counts alone.
+    redis_url: str | None = None
+    # How long Rasa waits for the action server before sending the safe reply instead.
+    action_timeout_seconds: float = 10.0
 
 
 def sqlite_url(path: Path) -> str:
@@ -84,9 +92,18 @@ def load_settings() -> Settings:
             os.environ.get("SIGNIN_MAX_FAILURES_PER_ADDRESS", "20")
         ),
         console_trust_forwarded_for=os.environ.get("CONSOLE_TRUST_FORWARDED_FOR") == "1",
+        max_message_chars=int(os.environ.get("MAX_MESSAGE_CHARS", "2000")),
+        rate_limit_per_minute=int(os.environ.get("RATE_LIMIT_PER_MINUTE", "30")),
+        redis_url=os.environ.get("REDIS_URL") or None,
+        action_timeout_seconds=float(os.environ.get("ACTION_TIMEOUT_SECONDS", "10")),
     )
 
 
 def rasa_api_token() -> str:
     """Return the token for Rasa's HTTP API, read on use so it never sits in Settings."""
     return os.environ.get("RASA_API_TOKEN", "")
+
+
+def action_server_token() -> str:
+    """Return the token Rasa sends to the action server, read on use like the API token."""
+    return os.environ.get("ACTION_SERVER_TOKEN", "")

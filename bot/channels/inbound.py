@@ -12,6 +12,7 @@ from sanic.exceptions import SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.guard import Refusal, shared_guard
 from bot.channels.platform_api import PlatformAPI
 
 logger = logging.getLogger(__name__)
@@ -20,7 +21,11 @@ OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
 
 def channel_blueprint(name: str, api: PlatformAPI) -> Blueprint:
-    """A channel's routes start with a health check, and its API connections close on shutdown."""
+    """A channel's routes start with a health check, and its API connections close on shutdown.
+
+    The input guard is built here, at start-up, rather than on the first message.
+    """
+    shared_guard()
     webhook = Blueprint(name, __name__)
 
     @webhook.route("/", methods=["GET"])
@@ -71,9 +76,16 @@ async def hand_on(
     sender_id: str,
     metadata: dict[str, Any] | None,
 ) -> None:
-    """Pass one user message to Rasa; a failure is logged, never turned into a platform retry."""
-    message = UserMessage(text, output, sender_id, input_channel=channel, metadata=metadata)
-    try:
-        await on_new_message(message)
-    except Exception:  # a platform retries on errors, so the webhook itself must succeed
-        logger.exception("%s: handling a message failed", channel)
+    """Pass one user message through the guard to Rasa, which answers on the platform.
+
+    A refused message gets the guard's polite reply instead, and a failure gets the "send it
+    again" reply: the webhook itself always succeeds, or the platform would send it again.
+    """
+    guard = shared_guard()
+    admitted = await guard.admit(sender_id, text)
+    if isinstance(admitted, Refusal):
+        if admitted.reply is not None:
+            await guard.reply(output, sender_id, admitted.reply)
+        return
+    message = UserMessage(admitted, output, sender_id, input_channel=channel, metadata=metadata)
+    await guard.hand_on(on_new_message, message)

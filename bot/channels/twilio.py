@@ -9,6 +9,7 @@ and maps a reply of "1" or "2" back to the option it names.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -26,6 +27,8 @@ from bot.channels.platform_api import PlatformAPI
 from bot.channels.render import Limits, Outgoing, sms
 from bot.channels.signatures import twilio_signature_ok
 from bot.settings import load_settings
+
+logger = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "X-Twilio-Signature"
 WHATSAPP = "whatsapp:"
@@ -121,8 +124,16 @@ class SignedTwilioInput(TwilioInput):
 
     @staticmethod
     async def _resolve_choice(request: Request, sender: str, text: str) -> str:
-        """Replace an option number by what the option sends; other text passes unchanged."""
-        tracker = await request.app.ctx.agent.tracker_store.retrieve(sender)
+        """Replace an option number by what the option sends; other text passes unchanged.
+
+        If the conversation store cannot be read, the number passes unchanged: handing it on
+        then fails the same way and the user is asked to send it again.
+        """
+        try:
+            tracker = await request.app.ctx.agent.tracker_store.retrieve(sender)
+        except Exception:  # the store is down: the guard answers when Rasa fails on it too
+            logger.exception("twilio: could not read the offered options")
+            return text
         if tracker is None:
             return text
         return chosen_payload(text, offered_options(list(tracker.events))) or text

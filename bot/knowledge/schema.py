@@ -41,6 +41,10 @@ REQUIRED_MESSAGES = (
     "delete_yes",
     "delete_no",
     "delete_done",
+    "unavailable",
+    "not_saved",
+    "too_long",
+    "slow_down",
 )
 _ID = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")

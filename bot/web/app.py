@@ -9,11 +9,13 @@ conversation's history for the widget to restore after a reload, and the volunte
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from aiohttp import web
+from sqlalchemy.exc import OperationalError
 from yarl import URL
 
 from bot.console.routes import setup_console
@@ -28,6 +30,8 @@ SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 SETTINGS_KEY = web.AppKey("settings", Settings)
 RASA_URL_KEY = web.AppKey("rasa_url", str)
 CORS_KEY = web.AppKey("cors_origins", frozenset)
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+logger = logging.getLogger(__name__)
 
 
 async def health(_request: web.Request) -> web.Response:
@@ -73,16 +77,28 @@ async def history(request: web.Request) -> web.Response:
     """The current session's messages; the random session id is the key to them."""
     session_id = request.match_info["session_id"]
     if not SESSION_ID.match(session_id):
-        raise web.HTTPBadRequest(text="invalid session id")
+        return web.json_response(
+            {"error": "invalid session id: 8 to 64 letters, digits, - or _"}, status=400
+        )
     engine = engine_for(request.app[SETTINGS_KEY].database_url)
     messages = await asyncio.to_thread(session_messages, engine, session_id)
     return web.json_response({"session_id": session_id, "messages": messages})
 
 
 @web.middleware
-async def cors(
-    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
-) -> web.StreamResponse:
+async def database_down(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """While the database is unreachable, answer 503 with a JSON error, not a 500."""
+    try:
+        return await handler(request)
+    except OperationalError as error:
+        logger.error("database unreachable for %s: %s", request.path, error.orig)
+        return web.json_response(
+            {"error": "the database is unavailable: please try again shortly"}, status=503
+        )
+
+
+@web.middleware
+async def cors(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Let the configured charity sites read history; nobody else."""
     response = await handler(request)
     origin = request.headers.get("Origin")
@@ -94,7 +110,7 @@ async def cors(
 
 def create_app(settings: Settings) -> web.Application:
     """Build the web app."""
-    app = web.Application(middlewares=[cors])
+    app = web.Application(middlewares=[cors, database_down])
     app[SETTINGS_KEY] = settings
     app[RASA_URL_KEY] = settings.rasa_public_url
     app[CORS_KEY] = frozenset(settings.cors_origins)

@@ -17,7 +17,10 @@ TWILIO = "bot.channels.twilio.SignedTwilioInput"
 
 def test_without_secrets_only_rest_and_socketio_run() -> None:
     plan = plan_channels(TEMPLATE, {})
-    assert list(plan.enabled) == ["rest", "bot.channels.socketio.PayloadSocketIOInput"]
+    assert list(plan.enabled) == [
+        "bot.channels.rest.GuardedRestInput",
+        "bot.channels.socketio.PayloadSocketIOInput",
+    ]
     assert set(plan.missing) == {TELEGRAM, MESSENGER, TWILIO}
     assert plan.missing[TWILIO] == [
         "TWILIO_ACCOUNT_SID",

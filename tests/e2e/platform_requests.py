@@ -7,14 +7,19 @@ checks in bot/channels/signatures.py, so a mistake in either shows up as a refus
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import itertools
 import json
+import queue
 import time
+import uuid
+from collections.abc import Iterator
 from typing import Any
 
 import requests
+import socketio
 from sqlalchemy import create_engine, text
 
 from bot.serve import Stack
@@ -146,6 +151,27 @@ def post_twilio(
     return requests.post(
         webhook(stack, "twilio"), data=form, headers=headers, timeout=REQUEST_TIMEOUT
     )
+
+
+# --- socket.io, as the widget connects ------------------------------------------------------
+
+
+@contextlib.contextmanager
+def socketio_session(
+    stack: Stack,
+) -> Iterator[tuple[socketio.Client, str, queue.Queue[dict[str, Any]]]]:
+    """A connected client with a session: (client, session id, the bot's messages as they come)."""
+    # The synchronous client over long-polling: the async one needs a newer aiohttp than Rasa's.
+    received: queue.Queue[dict[str, Any]] = queue.Queue()
+    client = socketio.Client()
+    client.on("bot_uttered", received.put_nowait)
+    session = uuid.uuid4().hex
+    client.connect(f"http://{stack.host}:{stack.ports.rasa}", transports=["polling"])
+    try:
+        client.emit("session_request", {"session_id": session})
+        yield client, session, received
+    finally:
+        client.disconnect()
 
 
 # --- what the assistant stored ----------------------------------------------------------------

@@ -2,34 +2,23 @@
 
 from __future__ import annotations
 
-import queue
-import uuid
 from typing import Any
 
 import pytest
-import socketio
 
 from bot.serve import Stack
+from tests.e2e.platform_requests import socketio_session
 
 pytestmark = pytest.mark.e2e
 WAIT = 60.0
 
 
 def test_welcome_then_answer_over_socketio(stack: Stack) -> None:
-    # The synchronous client over long-polling: the async one needs a newer aiohttp than Rasa's.
-    received: queue.Queue[dict[str, Any]] = queue.Queue()
-    client = socketio.Client()
-    client.on("bot_uttered", received.put_nowait)
-    session = uuid.uuid4().hex
-    client.connect(f"http://{stack.host}:{stack.ports.rasa}", transports=["polling"])
-    try:
-        client.emit("session_request", {"session_id": session})
+    with socketio_session(stack) as (client, session, received):
         client.emit("user_uttered", {"message": "can I do pilates?", "session_id": session})
         messages: list[dict[str, Any]] = []
         while not any(m.get("custom", {}).get("type") == "answer" for m in messages):
             messages.append(received.get(timeout=WAIT))
-    finally:
-        client.disconnect()
 
     payloads = [m["custom"] for m in messages if "custom" in m]
     assert payloads[0]["type"] == "welcome"
