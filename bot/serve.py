@@ -90,6 +90,16 @@ class Stack:
     extra_env: Mapping[str, str] = field(default_factory=dict)
     servers: list[Server] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        """Make up this run's tokens in development.
+
+        In production every server must be given the same tokens, so there a missing one is a
+        problem (see `problems`).
+        """
+        if self.profile is DEVELOPMENT:
+            self.api_token = self.api_token or secrets.token_urlsafe(24)
+            self.action_token = self.action_token or secrets.token_urlsafe(24)
+
     def environment(self) -> dict[str, str]:
         """Environment of the children: endpoints.yml and credentials.yml read these variables."""
         env = {**self.profile.defaults, **os.environ, **self.extra_env}
@@ -98,8 +108,12 @@ class Stack:
         env["PYTHONPATH"] = str(PROJECT_ROOT)
         env.setdefault("RASA_PUBLIC_URL", f"http://{self.host}:{self.ports.rasa}")
         env.setdefault("RASA_URL", f"http://{self.host}:{self.ports.rasa}")
-        env["RASA_API_TOKEN"] = self.api_token
-        env["ACTION_SERVER_TOKEN"] = self.action_token
+        for name, token in (
+            ("RASA_API_TOKEN", self.api_token),
+            ("ACTION_SERVER_TOKEN", self.action_token),
+        ):
+            if token:
+                env[name] = token
         env.setdefault(
             "CORS_ORIGINS", f"http://{self.host}:{self.ports.web} http://localhost:{self.ports.web}"
         )
@@ -109,7 +123,8 @@ class Stack:
 
     def problems(self) -> list[str]:
         """What the profile needs that this environment lacks or cannot reach (see preflight)."""
-        return preflight(self.profile, self.environment())
+        missing_token = [] if self.api_token else ["RASA_API_TOKEN is not set"]
+        return missing_token + preflight(self.profile, self.environment())
 
     def channels(self) -> ChannelPlan:
         """The input channels of credentials.yml whose secrets this environment sets."""
@@ -117,10 +132,6 @@ class Stack:
 
     def plan(self) -> list[Server]:
         """Return the servers to start, in order."""
-        if not self.api_token:
-            self.api_token = secrets.token_urlsafe(24)
-        if not self.action_token:
-            self.action_token = secrets.token_urlsafe(24)
         credentials = write_enabled(
             self.channels(), PROJECT_ROOT / "build" / f"run-{self.ports.rasa}" / "credentials.yml"
         )
