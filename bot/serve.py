@@ -65,6 +65,10 @@ class Stack:
     ports: Ports = field(default_factory=Ports)
     host: str = "127.0.0.1"
     model: Path = PROJECT_ROOT / "models" / "myositis.tar.gz"
+    endpoints: Path = PROJECT_ROOT / "endpoints.yml"
+    credentials: Path = PROJECT_ROOT / "credentials.yml"
+    # Which servers to start; the benchmarks run a stock Rasa assistant as the Rasa server alone.
+    only: tuple[str, ...] = ("actions", "rasa", "web")
     log_dir: Path | None = None
     api_token: str = field(default_factory=lambda: os.environ.get("RASA_API_TOKEN") or "")
     servers: list[Server] = field(default_factory=list)
@@ -84,12 +88,12 @@ class Stack:
         return env
 
     def plan(self) -> list[Server]:
-        """Return the servers to start, in order."""
+        """Return the servers to start, in order (those named in ``only``)."""
         if not self.api_token:
             self.api_token = secrets.token_urlsafe(24)
         python = sys.executable
         rasa = str(Path(python).with_name("rasa"))
-        return [
+        servers = [
             Server(
                 "actions",
                 [
@@ -112,9 +116,9 @@ class Stack:
                     "--model",
                     str(self.model),
                     "--endpoints",
-                    str(PROJECT_ROOT / "endpoints.yml"),
+                    str(self.endpoints),
                     "--credentials",
-                    str(PROJECT_ROOT / "credentials.yml"),
+                    str(self.credentials),
                     "--port",
                     str(self.ports.rasa),
                     "--interface",
@@ -132,6 +136,7 @@ class Stack:
                 f"http://{self.host}:{self.ports.web}/health",
             ),
         ]
+        return [s for s in servers if s.name in self.only]
 
     def start(self, ready_timeout: float = 180.0) -> None:
         """Start every server, wait until all are healthy, and warm the action server.
@@ -141,7 +146,8 @@ class Stack:
         """
         self.servers = self.plan()
         self._launch(self.servers, ready_timeout)
-        self.warm_actions()
+        if "actions" in self.only:
+            self.warm_actions()
 
     def warm_actions(self) -> None:
         """Run one action so the knowledge index is built at start-up, not on a user's message.
