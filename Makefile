@@ -70,7 +70,7 @@ run: kb $(MODEL) $(STAMPS)/npm
 test: lint kb $(MODEL) $(STAMPS)/npm
 	$(PY) -m pytest
 
-# Not part of `make test`: it takes about ten minutes and wants a quiet machine.
+# Not part of `make test`: it takes 7 to 15 minutes and wants a quiet machine.
 bench: kb $(MODEL) $(STAMPS)/npm
 	$(PY) -m benchmarks
 

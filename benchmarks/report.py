@@ -149,8 +149,10 @@ def markdown(results: Results, plot: str) -> str:
         "among its users. Our scripts ask about every topic, with follow-ups, a warning sign and a "
         "two-stage fallback; the peer's use the moodbot's own phrases (greet, moods, yes/no, "
         "bot challenge, goodbye). Latency: one POST to /webhooks/rest/webhook until its body is "
-        'read. "Other CPU" is the share of the machine\'s CPU that processes outside the '
-        "benchmark used during the level: above a few per cent, other work was competing.",
+        'read. "Empty" counts replies with no message at all (a stock policy may only listen '
+        'after a phrase outside its stories), which cost less than an answer. "Other CPU" is '
+        "the share of the machine's CPU that processes outside the benchmark used during the "
+        "level: above a few per cent, other work was competing.",
         "",
         "## Targets",
         "",

@@ -1,6 +1,6 @@
 """The benchmark run: train both assistants, time the floor, then load each in turn and report.
 
-The load and its size live here (LEVELS), chosen so a whole run takes about ten minutes on the
+The load and its size live here (LEVELS), chosen so a whole run takes 7 to 15 minutes on the
 2-core machine; ``--levels`` changes them for a quick look.
 """
 
