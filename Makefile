@@ -16,12 +16,13 @@ KNOWLEDGE_FILES := $(shell find knowledge -type f -name '*.yml' 2>/dev/null)
 TRAIN_INPUTS    := config.yml domain.yml $(shell find data -type f -name '*.yml' 2>/dev/null)
 
 
-.PHONY: help setup pipeline kb migrate train run test lint typecheck eval clean lock
+.PHONY: help setup pipeline kb migrate train run test bench lint typecheck eval clean lock
 
 help:
 	@echo "make run    set up everything and start the assistant (ports in README.md)"
 	@echo "make test   set up everything and run the whole test suite"
 	@echo "make eval   train and report NLU and safety figures on the held-out sets"
+	@echo "make bench  benchmarks against a stock Rasa assistant (benchmarks/README.md)"
 	@echo "make lint   ruff and mypy"
 
 # --- set-up -----------------------------------------------------------------------------------
@@ -73,10 +74,14 @@ run: kb migrate $(MODEL) $(STAMPS)/npm
 test: lint kb migrate $(MODEL) $(STAMPS)/npm
 	$(PY) -m pytest
 
+# Not part of `make test`: it takes 7 to 15 minutes and wants a quiet machine.
+bench: kb $(MODEL) $(STAMPS)/npm
+	$(PY) -m benchmarks
+
 # --- quality ----------------------------------------------------------------------------------
 lint: $(STAMPS)/venv
-	$(VENV)/bin/ruff check bot actions tests
-	$(VENV)/bin/ruff format --check bot actions tests
+	$(VENV)/bin/ruff check bot actions tests benchmarks
+	$(VENV)/bin/ruff format --check bot actions tests benchmarks
 	$(VENV)/bin/mypy
 
 eval: kb $(MODEL)

@@ -84,6 +84,10 @@ class Stack:
     parts: tuple[str, ...] = SERVER_NAMES
     host: str = "127.0.0.1"
     model: Path = PROJECT_ROOT / "models" / "myositis.tar.gz"
+    # None: the channels of credentials.yml whose secrets are set; another assistant brings its.
+    credentials: Path | None = None
+    # Rasa's command line; ours validates action responses faster (bot/rasa_server.py says how).
+    rasa_command: tuple[str, ...] = (sys.executable, "-m", "bot.rasa_server")
     log_dir: Path | None = None
     api_token: str = field(default_factory=lambda: os.environ.get("RASA_API_TOKEN") or "")
     action_token: str = field(default_factory=lambda: os.environ.get("ACTION_SERVER_TOKEN") or "")
@@ -91,12 +95,12 @@ class Stack:
     servers: list[Server] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        """Make up this run's tokens in development.
+        """Make up this run's tokens, unless several servers must share them.
 
         In production every server must be given the same tokens, so there a missing one is a
         problem (see `problems`).
         """
-        if self.profile is DEVELOPMENT:
+        if not self.profile.shared:
             self.api_token = self.api_token or secrets.token_urlsafe(24)
             self.action_token = self.action_token or secrets.token_urlsafe(24)
 
@@ -132,11 +136,10 @@ class Stack:
 
     def plan(self) -> list[Server]:
         """Return the servers to start, in order."""
-        credentials = write_enabled(
+        credentials = self.credentials or write_enabled(
             self.channels(), PROJECT_ROOT / "build" / f"run-{self.ports.rasa}" / "credentials.yml"
         )
         python = sys.executable
-        rasa = str(Path(python).with_name("rasa"))
         servers = [
             Server(
                 "actions",
@@ -156,7 +159,7 @@ class Stack:
             Server(
                 "rasa",
                 [
-                    rasa,
+                    *self.rasa_command,
                     "run",
                     "--enable-api",
                     "--model",

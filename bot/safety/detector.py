@@ -9,7 +9,7 @@ reported as uncertain, so the assistant asks rather than guesses.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -98,6 +98,33 @@ def _edit_distance(a: str, b: str, limit: int) -> int:
     return previous[-1]
 
 
+@dataclass(frozen=True)
+class _FirstWords:
+    """Phrases by first word, so each token is tried only against phrases that can start there.
+
+    Trying every phrase of the lexicon at every token was most of the detector's time.
+    """
+
+    phrases: tuple[Phrase, ...]
+    by_word: dict[str, tuple[int, ...]]
+    # Phrases that start with a regular expression may start at any token.
+    by_regex: tuple[int, ...]
+
+    @classmethod
+    def of(cls, phrases: tuple[Phrase, ...]) -> _FirstWords:
+        by_word: dict[str, list[int]] = {}
+        for n, phrase in enumerate(phrases):
+            if not phrase[0].startswith(REGEX_PREFIX):
+                by_word.setdefault(phrase[0], []).append(n)
+        by_regex = tuple(n for n, p in enumerate(phrases) if p[0].startswith(REGEX_PREFIX))
+        return cls(phrases, {w: tuple(ns) for w, ns in by_word.items()}, by_regex)
+
+    def candidates(self, forms: frozenset[str]) -> list[Phrase]:
+        """The phrases that may start at a token with these forms, in lexicon order."""
+        found = {n for form in forms for n in self.by_word.get(form, ())}
+        return [self.phrases[n] for n in sorted(found.union(self.by_regex))]
+
+
 class Detector:
     """Runs the lexicon's rules over a spaCy Doc made by the project pipeline (for its lemmas)."""
 
@@ -118,6 +145,7 @@ class Detector:
             if word.startswith(REGEX_PREFIX)
         }
         self._spell = lru_cache(maxsize=8192)(self._correct)
+        self._first_words: dict[tuple[Phrase, ...], _FirstWords] = {}
 
     def _correct(self, word: str) -> str:
         """Return the lexicon word ``word`` misspells, or ``word`` itself."""
@@ -144,12 +172,21 @@ class Detector:
         sentences = self._spans(words, SENTENCE_BREAKS)
         clauses = self._spans(words, CLAUSE_BREAKS)
         clause_of = {i: c for c, (a, b) in enumerate(clauses) for i in range(a, b)}
+        # Many patterns share a concept: find each concept in the message once, not per pattern
+        # and sentence (this was most of the detector's time, on every message).
+        found: dict[str, list[tuple[int, int]]] = {}
+
+        def occurrences(concept: str) -> list[tuple[int, int]]:
+            if concept not in found:
+                phrases = self.lexicon.concepts[concept]
+                found[concept] = self._occurrences(words, 0, len(words), phrases)
+            return found[concept]
 
         def judge(patterns: Sequence[Sequence[str]], negatable: bool = True) -> str | None:
             verdicts = []
             for start, end in sentences:
                 for pattern in patterns:
-                    match = self._match(words, start, end, pattern)
+                    match = self._match(occurrences, start, end, pattern)
                     if match is not None:
                         verdicts.append(
                             self._verdict(words, (start, end), clauses, clause_of, match, negatable)
@@ -168,11 +205,7 @@ class Detector:
             elif verdict == "dismissed":
                 dismissed.append(sign.id)
         crisis = judge(self.lexicon.crisis_patterns, negatable=False) in ("current", "uncertain")
-        about_exercise = bool(
-            self._occurrences(
-                words, 0, len(words), self.lexicon.concepts[self.lexicon.medical_unless]
-            )
-        )
+        about_exercise = bool(occurrences(self.lexicon.medical_unless))
         medical = not about_exercise and judge(self.lexicon.medical_patterns, False) is not None
         return SafetyReport(crisis, tuple(findings), medical, tuple(uncertain), tuple(dismissed))
 
@@ -192,11 +225,14 @@ class Detector:
         return spans
 
     def _occurrences(
-        self, words: Sequence[frozenset[str]], start: int, end: int, phrases: Sequence[Phrase]
+        self, words: Sequence[frozenset[str]], start: int, end: int, phrases: tuple[Phrase, ...]
     ) -> list[tuple[int, int]]:
+        if phrases not in self._first_words:
+            self._first_words[phrases] = _FirstWords.of(phrases)
+        index = self._first_words[phrases]
         found = []
         for i in range(start, end):
-            for phrase in phrases:
+            for phrase in index.candidates(words[i]):
                 stop = i + len(phrase)
                 if stop <= end and all(self._is(w, words[i + k]) for k, w in enumerate(phrase)):
                     found.append((i, stop))
@@ -209,10 +245,14 @@ class Detector:
         return any(regex.match(form) for form in forms)
 
     def _match(
-        self, words: Sequence[frozenset[str]], start: int, end: int, pattern: Sequence[str]
+        self,
+        occurrences: Callable[[str], list[tuple[int, int]]],
+        start: int,
+        end: int,
+        pattern: Sequence[str],
     ) -> _Match | None:
         """Find the concepts of ``pattern`` together within the window, in this sentence."""
-        hits = [self._occurrences(words, start, end, self.lexicon.concepts[c]) for c in pattern]
+        hits = [[(a, b) for a, b in occurrences(c) if start <= a and b <= end] for c in pattern]
         if not all(hits):
             return None
         for anchor in hits[0]:
@@ -274,5 +314,7 @@ class Detector:
                 return True
         return False
 
-    def _has(self, words: Sequence[frozenset[str]], span: range, phrases: Sequence[Phrase]) -> bool:
+    def _has(
+        self, words: Sequence[frozenset[str]], span: range, phrases: tuple[Phrase, ...]
+    ) -> bool:
         return bool(self._occurrences(words, span.start, span.stop, phrases))

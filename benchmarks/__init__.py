@@ -1,0 +1,1 @@
+"""Benchmarks: the assistant measured against a stock Rasa assistant in the same run."""
