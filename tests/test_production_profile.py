@@ -7,11 +7,13 @@ import socket
 import subprocess
 import sys
 
+import pytest
 import yaml
 
 from bot.preflight import preflight
 from bot.profile import DEVELOPMENT, PRODUCTION
-from bot.settings import PROJECT_ROOT
+from bot.serve import Stack
+from bot.settings import PROJECT_ROOT, Settings
 
 SECRET = "s3cret-never-printed"
 
@@ -80,6 +82,7 @@ def test_production_refuses_sqlite_and_a_missing_redis_host() -> None:
     environ = {
         **PRODUCTION.defaults,
         "ACTION_ENDPOINT_URL": "http://127.0.0.1:5055/webhook",
+        "ACTION_SERVER_TOKEN": SECRET,
         "DATABASE_URL": "sqlite:///var/myositis.db",
     }
     assert preflight(PRODUCTION, environ) == [
@@ -109,6 +112,7 @@ def test_production_passes_when_postgres_and_redis_answer(
     environ = {
         **redis_environment,
         "ACTION_ENDPOINT_URL": "http://127.0.0.1:5055/webhook",
+        "ACTION_SERVER_TOKEN": SECRET,
         "DATABASE_URL": postgres_database,
     }
     assert preflight(PRODUCTION, environ) == []
@@ -118,3 +122,18 @@ def test_production_passes_when_postgres_and_redis_answer(
         f"Redis unreachable: {environ['REDIS_HOST']}:{environ['REDIS_PORT']}"
     )
     assert SECRET not in wrong_password[0]
+
+
+def test_production_needs_tokens_shared_by_every_server(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("RASA_API_TOKEN", raising=False)
+    monkeypatch.delenv("ACTION_SERVER_TOKEN", raising=False)
+    problems = Stack(settings, profile=PRODUCTION).problems()
+    assert problems[0] == "RASA_API_TOKEN is not set"
+    assert "ACTION_SERVER_TOKEN is not set (endpoints.production.yml needs it)" in problems
+    # In development each run makes up its own.
+    development = Stack(settings)
+    assert development.api_token
+    assert development.action_token
+    assert development.environment()["ACTION_SERVER_TOKEN"] == development.action_token

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import secrets
 import uuid
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
@@ -213,9 +214,12 @@ def cluster(
     repository.load(engine, knowledge)
     migrate(engine)
     engine.dispose()
+    api_token, action_token = secrets.token_urlsafe(16), secrets.token_urlsafe(16)
     stacks = [
         Stack(
             replace(settings, database_url=postgres_database),
+            api_token=api_token,
+            action_token=action_token,
             ports=Ports(rasa=PORTS.rasa + 100 + k, actions=PORTS.actions + 100 + k),
             profile=PRODUCTION,
             parts=("actions", "rasa"),
