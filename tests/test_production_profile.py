@@ -44,7 +44,7 @@ def test_production_endpoints_differ_from_development_only_by_the_redis_lock_sto
     assert production == development
     assert "lock_store" not in development  # Rasa's in-memory lock store
     assert lock_store == {
-        "type": "redis",
+        "type": "bot.lock_store.ExpiryTolerantRedisLockStore",
         "url": "${REDIS_HOST}",
         "port": "${REDIS_PORT}",
         "db": "${REDIS_DB}",
