@@ -7,38 +7,13 @@ from typing import Any
 
 import pytest
 
+from benchmarks.scripts import QUESTIONS  # one patient's question per topic, shared
 from bot.knowledge.schema import KnowledgeSet
 from bot.knowledge.vocabulary import Vocabulary
 from bot.routing import Router
 from tests.e2e.conftest import Chat
 
 pytestmark = pytest.mark.e2e
-
-# One plain question per topic, in a patient's words (not taken from the NLU data).
-QUESTIONS = {
-    "exercise_safety": "is it actually safe for me to exercise with myositis?",
-    "exercise_benefits": "what are the benefits of exercising for someone with myositis",
-    "research_evidence": "what research has been done on exercise and myositis",
-    "exercise_types": "what kinds of exercise can I do",
-    "strength_training": "can I do strength training with weights",
-    "stretching": "is stretching good for me",
-    "aerobic_exercise": "is cycling a good idea for me",
-    "hydrotherapy": "would hydrotherapy help me",
-    "pilates": "can i do pilates",
-    "tai_chi": "is tai chi suitable for me",
-    "hand_exercises": "are there hand exercises for my weak grip",
-    "swallowing": "are there exercises for swallowing problems",
-    "routine_and_rest": "how often should I exercise and how many rest days do I need",
-    "getting_started": "how do I get started with exercise",
-    "which_professional": "who should I see to help me exercise",
-    "ibm": "tell me about exercise with inclusion body myositis",
-    "children_jdm": "my son has juvenile dermatomyositis, can he exercise",
-    "pregnancy": "can I exercise while pregnant",
-    "flares_and_steroids": "should I exercise during a flare",
-    "pain_fatigue_ck": "will exercise affect my CK blood test",
-    "imnm": "is there exercise advice for necrotising myopathy",
-    "resources": "where can I find videos and more information",
-}
 
 
 def answers(messages: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
