@@ -66,14 +66,14 @@ def has_events(conn: Connection) -> bool:
 def read_events(
     conn: Connection,
     sender_ids: Collection[str] | None = None,
-    types: Collection[str] = MESSAGE_EVENTS,
+    types: Collection[str] | None = MESSAGE_EVENTS,
 ) -> Iterator[StoredEvent]:
-    """Yield the events of ``types`` (of some senders, or all), in the order they happened."""
+    """Yield the events of ``types`` (None: every type) of some senders (or all), in order."""
     if not has_events(conn):
         return
-    query = select(events.c.sender_id, events.c.type_name, events.c.timestamp, events.c.data).where(
-        events.c.type_name.in_(tuple(types))
-    )
+    query = select(events.c.sender_id, events.c.type_name, events.c.timestamp, events.c.data)
+    if types is not None:
+        query = query.where(events.c.type_name.in_(tuple(types)))
     if sender_ids is not None:
         query = query.where(events.c.sender_id.in_(tuple(sender_ids)))
     for sender_id, type_name, timestamp, raw in conn.execute(query.order_by(events.c.id)):

@@ -20,9 +20,10 @@ from typing import Any
 
 import requests
 import socketio
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine
 
 from bot.serve import Stack
+from bot.web.history import read_events
 from tests.e2e.conftest import REQUEST_TIMEOUT, ChannelSecrets
 
 _ids = itertools.count(1)
@@ -188,10 +189,6 @@ def stored_events(stack: Stack, sender_id: str) -> list[tuple[str, dict[str, Any
     engine = create_engine(stack.settings.database_url, future=True)
     try:
         with engine.connect() as conn:
-            rows = conn.execute(
-                text("SELECT type_name, data FROM events WHERE sender_id = :s ORDER BY id"),
-                {"s": sender_id},
-            ).all()
+            return [(e.type_name, e.data) for e in read_events(conn, [sender_id], types=None)]
     finally:
         engine.dispose()
-    return [(kind, json.loads(data)) for kind, data in rows]

@@ -13,7 +13,7 @@ import json
 import secrets
 import uuid
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -21,7 +21,7 @@ from typing import Any
 
 import aiohttp
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine
 
 from bot.console.migrate import migrate
 from bot.knowledge import repository
@@ -29,6 +29,7 @@ from bot.knowledge.schema import KnowledgeSet
 from bot.profile import PRODUCTION
 from bot.serve import Ports, Stack
 from bot.settings import PROJECT_ROOT, Settings
+from bot.web.history import StoredEvent, read_events
 from tests.e2e.conftest import PORTS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
@@ -89,31 +90,16 @@ class Figures:
     answered_after_kill: int = 0
 
 
-@dataclass(frozen=True)
-class StoredEvent:
-    """One row of the tracker store's events table."""
-
-    id: int
-    type_name: str
-    timestamp: float
-    action_name: str | None
-    data: str
-
-    @property
-    def text(self) -> str:
-        return str(json.loads(self.data).get("text"))
-
-
 def check_conversation(
     script: Sequence[str], events: Sequence[StoredEvent], figures: Figures
 ) -> None:
     """Add one conversation's events to the figures."""
     figures.events_checked += len(events)
-    said = [event.text for event in events if event.type_name == "user"]
+    said = [event.data.get("text") for event in events if event.type_name == "user"]
     figures.lost += sum(1 for message in script if message not in said)
     figures.duplicated += len(said) - len(set(said))
     # The same event stored twice (by two servers, or by a retry) has the same time and content.
-    copies = [(e.type_name, e.timestamp, e.data) for e in events]
+    copies = [json.dumps(e.data, sort_keys=True) for e in events]
     figures.duplicated += len(copies) - len(set(copies))
     in_script_order = [message for message in script if message in said]
     times = [event.timestamp for event in events]
@@ -123,7 +109,7 @@ def check_conversation(
     starts = [i for i, event in enumerate(events) if event.type_name == "user"]
     for start, end in zip(starts, [*starts[1:], len(events)], strict=True):
         turn = events[start:end]
-        actions = [event.action_name for event in turn if event.type_name == "action"]
+        actions = [event.data.get("name") for event in turn if event.type_name == "action"]
         if not any(event.type_name == "bot" for event in turn) or actions[-1:] != ["action_listen"]:
             figures.unanswered += 1
 
@@ -237,22 +223,13 @@ def cluster(
             stack.stop()
 
 
-def read_events(database_url: str, prefix: str) -> dict[str, list[StoredEvent]]:
+def stored_by_sender(database_url: str, senders: Collection[str]) -> dict[str, list[StoredEvent]]:
     """Every stored event of the run's conversations, by conversation, in the store's order."""
     engine = create_engine(database_url, future=True)
     by_sender: dict[str, list[StoredEvent]] = defaultdict(list)
     with engine.connect() as conn:
-        rows = conn.execute(
-            text(
-                "SELECT id, sender_id, type_name, timestamp, action_name, data FROM events "
-                "WHERE sender_id LIKE :prefix ORDER BY id"
-            ),
-            {"prefix": f"{prefix}%"},
-        )
-        for row in rows:
-            by_sender[row.sender_id].append(
-                StoredEvent(row.id, row.type_name, row.timestamp, row.action_name, row.data)
-            )
+        for event in read_events(conn, senders, types=None):
+            by_sender[event.sender_id].append(event)
     engine.dispose()
     return by_sender
 
@@ -286,7 +263,7 @@ async def test_conversations_across_two_servers_survive_one_being_killed(
     figures = client.figures
     figures.conversations = len(scripts)
     figures.messages = client.answered
-    stored = read_events(postgres_database, prefix)
+    stored = stored_by_sender(postgres_database, list(scripts))
     for sender, script in scripts.items():
         check_conversation(script, stored.get(sender, []), figures)
     FIGURES_FILE.parent.mkdir(exist_ok=True)
