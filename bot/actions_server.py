@@ -2,14 +2,15 @@
 
 rasa-sdk's own server has no authentication, listens on every interface and answers an error with
 the exception's text and the request body. This one builds the same app, binds it to the given
-host (loopback by default), and lets only /health through without the token Rasa sends as a
-query parameter (endpoints.yml: `token: ${ACTION_SERVER_TOKEN}`); its errors name no internals.
+host (loopback by default), and lets only /health through without the token Rasa sends as
+``Authorization: Bearer <ACTION_SERVER_TOKEN>`` (endpoints.yml's `headers:`); its errors name no
+internals. A token in the URL (Rasa's own `token:` option sends ``?token=``) is refused even when
+right: URLs end up in access logs, so a configuration that puts it there must fail, not leak.
 It refuses to start without a token, so a deployment cannot forget it.
 """
 
 from __future__ import annotations
 
-import hmac
 import logging
 
 from rasa_sdk import utils
@@ -19,18 +20,14 @@ from sanic.exceptions import SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.constant_time import bearer_ok
 from bot.settings import action_server_token
 
 logger = logging.getLogger(__name__)
 
 OPEN_PATHS = frozenset({"/health"})
-# EndpointConfig adds its token to every request as this query parameter (its token_name).
+# Rasa's EndpointConfig sends its `token:` as this query parameter (its token_name): refused.
 TOKEN_PARAMETER = "token"
-
-
-def token_ok(expected: str, given: str | None) -> bool:
-    """Constant-time comparison of the token a request carries with the shared one."""
-    return bool(given) and hmac.compare_digest(expected.encode(), (given or "").encode())
 
 
 def is_action_call(request: Request) -> bool:
@@ -52,7 +49,11 @@ def guarded_app(token: str) -> Sanic:
     async def require_token(request: Request) -> HTTPResponse | None:
         if request.path in OPEN_PATHS:
             return None
-        if not token_ok(token, request.args.get(TOKEN_PARAMETER)):
+        if TOKEN_PARAMETER in request.args:
+            logger.warning("refused a call to %s with a token in its URL", request.path)
+            error = "missing or wrong token: send it as Authorization: Bearer, never in the URL"
+            return response.json({"error": error}, status=401)
+        if not bearer_ok(token, request.headers.get("Authorization")):
             logger.warning("refused a call to %s without the action server token", request.path)
             return response.json({"error": "missing or wrong token"}, status=401)
         if request.path == "/webhook" and not is_action_call(request):

@@ -7,7 +7,7 @@ problem names the variable and the host:port to fix; no password is ever printed
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import redis
@@ -18,10 +18,27 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from bot.channels.enabled import variables
 from bot.db import engine_for
+from bot.parts import DB_ROLE_PASSWORDS, OPTIONAL_SECRETS, SERVER_NAMES, secrets_of
 from bot.profile import Profile
 
 TIMEOUT_SECONDS = 5.0
 _DEFAULT_PORTS = {"postgresql": 5432, "mysql": 3306}
+TOKEN_VARIABLES = ("RASA_API_TOKEN", "ACTION_SERVER_TOKEN")
+# Secrets checked for length: the shared tokens, the keys of conversation ids and delivery
+# addresses, and the passwords of the database roles.
+GUESSABLE = (
+    *TOKEN_VARIABLES,
+    "RASA_JWT_SECRET",
+    "REST_CHANNEL_TOKEN",
+    "SESSION_SECRET",
+    "ADDRESS_KEY",
+    *DB_ROLE_PASSWORDS.values(),
+)
+MIN_TOKEN_CHARS = 16
+# Longer minimums. Each JWT the console sends lets anyone who reads it try secrets offline, as
+# fast as they can compute HMACs, so the signing key must be at least as long as the hash
+# (RFC 7518 section 3.2: 256 bits for HS256).
+MIN_CHARS: Mapping[str, int] = {"RASA_JWT_SECRET": 32}
 _REDIS_VARIABLES = {"REDIS_HOST", "REDIS_PORT", "REDIS_DB", "REDIS_PASSWORD"}
 
 
@@ -101,18 +118,39 @@ def redis_problem(address: RedisAddress) -> str | None:
     return None
 
 
+def endpoint_variables(profile: Profile) -> list[str]:
+    """The variables the profile's endpoints file names (Rasa's server reads them)."""
+    endpoints = yaml.safe_load(profile.endpoints.read_text(encoding="utf-8")) or {}
+    return variables(endpoints)
+
+
 def unset_variables(profile: Profile, environ: Mapping[str, str]) -> list[str]:
     """The variables the profile's endpoints file names that ``environ`` does not set.
 
     Rasa refuses to start on any of them, with a message that does not say which profile wants it.
     """
-    endpoints = yaml.safe_load(profile.endpoints.read_text(encoding="utf-8")) or {}
-    return [name for name in variables(endpoints) if name not in environ]
+    return [name for name in endpoint_variables(profile) if name not in environ]
 
 
-def preflight(profile: Profile, environ: Mapping[str, str]) -> list[str]:
-    """Every reason the servers of ``profile`` could not work in ``environ`` (empty when none)."""
-    unset = unset_variables(profile, environ)
+def weak_tokens(environ: Mapping[str, str], names: Iterable[str] = TOKEN_VARIABLES) -> list[str]:
+    """Those of ``names`` set but too short to resist guessing (each guards an API or data)."""
+    return [
+        f"{name} is too short: use at least {MIN_CHARS.get(name, MIN_TOKEN_CHARS)} random "
+        "characters (e.g. openssl rand -hex 24)"
+        for name in names
+        if 0 < len(environ.get(name, "")) < MIN_CHARS.get(name, MIN_TOKEN_CHARS)
+    ]
+
+
+def preflight(
+    profile: Profile, environ: Mapping[str, str], parts: Collection[str] = SERVER_NAMES
+) -> list[str]:
+    """Every reason the ``parts`` of ``profile`` could not work in ``environ`` (empty when none).
+
+    Only a Rasa server reads the endpoints file and takes the Redis lock, so only its part needs
+    them; every part needs the database.
+    """
+    unset = unset_variables(profile, environ) if "rasa" in parts else []
     needs = f"({profile.endpoints.name} needs it)"
     found: list[str | None] = [f"{name} is not set {needs}" for name in unset]
     url = environ.get("DATABASE_URL", "")
@@ -123,11 +161,17 @@ def preflight(profile: Profile, environ: Mapping[str, str]) -> list[str]:
         )
     elif "DATABASE_URL" not in unset:
         found.append(database_problem(url))
-    if profile.shared and not _REDIS_VARIABLES & set(unset):
+    if profile.shared and "rasa" in parts and not _REDIS_VARIABLES & set(unset):
         try:
             address = RedisAddress.from_environment(environ)
         except ValueError:
             found.append("REDIS_PORT and REDIS_DB must be whole numbers")
         else:
             found.append(redis_problem(address))
+    if profile.shared:
+        needed = {
+            *secrets_of(parts),
+            *(n for part in parts for n in OPTIONAL_SECRETS.get(part, ())),
+        }
+        found.extend(weak_tokens(environ, [name for name in GUESSABLE if name in needed]))
     return [problem for problem in found if problem]

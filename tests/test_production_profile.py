@@ -87,6 +87,7 @@ def test_production_refuses_sqlite_and_a_missing_redis_host() -> None:
     }
     assert preflight(PRODUCTION, environ) == [
         "REDIS_HOST is not set (endpoints.production.yml needs it)",
+        "REDIS_PASSWORD is not set (endpoints.production.yml needs it)",
         "the production profile needs DATABASE_URL to name a PostgreSQL database that every "
         "server shares, not an SQLite file",
     ]

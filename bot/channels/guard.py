@@ -6,6 +6,9 @@ REST, socket.io, Telegram, Messenger and Twilio all hand their messages to Rasa 
 - the text loses control characters and lone surrogates (which databases refuse to store);
 - a message longer than MAX_MESSAGE_CHARS, or over RATE_LIMIT_PER_MINUTE for its sender, is not
   read: the channel answers 413 or 429, or, where the platform must get 200, a polite reply;
+- REST and socket.io clients choose their sender ids, so their messages are also counted per
+  client address (RATE_LIMIT_PER_ADDRESS_PER_MINUTE, the address taken as `bot.proxies` says) and
+  each socket.io connection per connection (RATE_LIMIT_PER_MINUTE, whatever sender it claims);
 - when Rasa fails on a message (its conversation store unreachable, say), the user is told to send
   it again, and the next message is handled normally once the store is back;
 - a failed or slow custom action gets the safe reply (`bot.channels.failsafe`).
@@ -28,6 +31,7 @@ from bot.channels.limits import RateLimiter, rate_limiter
 from bot.compose import Composer, Reply
 from bot.guide import composer_for
 from bot.knowledge.files import read_knowledge
+from bot.proxies import client_address
 from bot.settings import Settings, load_settings
 
 logger = logging.getLogger(__name__)
@@ -77,11 +81,29 @@ class InputGuard:
 
     def __init__(self, settings: Settings, limiter: RateLimiter, composer: Composer) -> None:
         self.max_chars = settings.max_message_chars
+        self.per_sender = settings.rate_limit_per_minute
+        self.per_address = settings.rate_limit_per_address_per_minute
+        self.trusted_proxy_count = settings.trusted_proxy_count
         self.limiter = limiter
         self.composer = composer
 
-    async def admit(self, sender_id: str, text: str) -> str | Refusal:
-        """Return the cleaned text to hand on, or why the message must not be read."""
+    def client_address(self, forwarded_for: str | None, peer: str | None) -> str:
+        """The address a request came from, behind this deployment's trusted proxies."""
+        return client_address(forwarded_for, peer, self.trusted_proxy_count)
+
+    async def admit(
+        self,
+        sender_id: str,
+        text: str,
+        *,
+        address: str | None = None,
+        connection: str | None = None,
+    ) -> str | Refusal:
+        """Return the cleaned text to hand on, or why the message must not be read.
+
+        ``address`` (the client's) and ``connection`` (a socket.io connection's id) are counted
+        too where the client chooses its sender id, so choosing a new one does not reset them.
+        """
         if len(text) > self.max_chars:
             return Refusal(
                 413,
@@ -91,15 +113,25 @@ class InputGuard:
         cleaned = clean_text(text)
         if not cleaned:
             return Refusal(400, "message is empty")
-        verdict = await self.limiter.hit(sender_id)
-        if not verdict.allowed:
+        retry_after = await self._wait(sender_id, address, connection)
+        if retry_after:
             return Refusal(
                 429,
-                f"too many messages: try again in {verdict.retry_after} seconds",
+                f"too many messages: try again in {retry_after} seconds",
                 self.composer.slow_down(),
-                verdict.retry_after,
+                retry_after,
             )
         return cleaned
+
+    async def _wait(self, sender_id: str, address: str | None, connection: str | None) -> int:
+        """Seconds until the message may be sent (0: now); it counts against every limit."""
+        counts = [(f"sender:{sender_id}", self.per_sender)]
+        if connection is not None:
+            counts.append((f"connection:{connection}", self.per_sender))
+        if address is not None:
+            counts.append((f"address:{address}", self.per_address))
+        waits = [(await self.limiter.hit(key, limit)).retry_after for key, limit in counts if limit]
+        return max(waits, default=0)
 
     async def hand_on(self, on_new_message: Any, message: UserMessage) -> None:
         """Pass a message to Rasa; if Rasa fails on it, ask the user to send it again."""

@@ -75,14 +75,18 @@ async def hand_on(
     output: OutputChannel,
     sender_id: str,
     metadata: dict[str, Any] | None,
+    *,
+    address: str | None = None,
+    connection: str | None = None,
 ) -> None:
     """Pass one user message through the guard to Rasa, which answers on the platform.
 
     A refused message gets the guard's polite reply instead, and a failure gets the "send it
     again" reply: the webhook itself always succeeds, or the platform would send it again.
+    ``address`` and ``connection`` are counted by the guard's limits too (`InputGuard.admit`).
     """
     guard = shared_guard()
-    admitted = await guard.admit(sender_id, text)
+    admitted = await guard.admit(sender_id, text, address=address, connection=connection)
     if isinstance(admitted, Refusal):
         if admitted.reply is not None:
             await guard.reply(output, sender_id, admitted.reply)

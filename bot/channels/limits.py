@@ -1,4 +1,7 @@
-"""How many messages one sender may send a minute: a fixed one-minute window per sender.
+"""Message limits per sender, connection and client address: a fixed one-minute window each.
+
+Each count has a key ("sender:<id>", "connection:<id>", "address:<ip>", see `bot.channels.guard`)
+and the limit the caller gives for that kind of key.
 
 One process counts in memory. Several instances behind a load balancer must share the count, or
 each would allow the limit again: with REDIS_URL set the counts live in Redis (one INCR per
@@ -38,10 +41,10 @@ class Verdict:
 
 
 class RateLimiter(Protocol):
-    """Counts one sender's messages."""
+    """Counts messages per key."""
 
-    async def hit(self, sender_id: str) -> Verdict:
-        """Count one message from ``sender_id`` and say whether it is within the limit."""
+    async def hit(self, key: str, limit: int) -> Verdict:
+        """Count one message under ``key`` and say whether it is within ``limit``."""
 
 
 def verdict(count: int, limit: int, now: float) -> Verdict:
@@ -54,48 +57,48 @@ def verdict(count: int, limit: int, now: float) -> Verdict:
 class MemoryRateLimiter:
     """Counts in this process; only the current window is kept, so memory stays bounded."""
 
-    def __init__(self, per_minute: int, clock: Clock = time.time) -> None:
-        self.per_minute = per_minute
+    def __init__(self, clock: Clock = time.time) -> None:
         self.clock = clock
         self._window = -1
         self._counts: dict[str, int] = {}
 
-    async def hit(self, sender_id: str) -> Verdict:
+    async def hit(self, key: str, limit: int) -> Verdict:
         """Count the message in this process's current window."""
         now = self.clock()
         window = int(now // WINDOW_SECONDS)
         if window != self._window:
             self._window, self._counts = window, {}
-        count = self._counts[sender_id] = self._counts.get(sender_id, 0) + 1
-        return verdict(count, self.per_minute, now)
+        count = self._counts[key] = self._counts.get(key, 0) + 1
+        return verdict(count, limit, now)
 
 
 class RedisRateLimiter:
-    """Counts in Redis, shared by every instance; sender ids are hashed, never stored."""
+    """Counts in Redis, shared by every instance; keys (ids, addresses) are hashed, never stored."""
 
-    def __init__(self, url: str, per_minute: int, clock: Clock = time.time) -> None:
-        self.per_minute = per_minute
+    def __init__(self, url: str, clock: Clock = time.time) -> None:
         self.clock = clock
         self.redis = aioredis.from_url(
             url, socket_timeout=REDIS_TIMEOUT_SECONDS, socket_connect_timeout=REDIS_TIMEOUT_SECONDS
         )
 
-    async def hit(self, sender_id: str) -> Verdict:
+    async def hit(self, key: str, limit: int) -> Verdict:
         """Count the message in Redis; let it through if Redis is unreachable."""
         now = self.clock()
-        digest = hashlib.sha256(sender_id.encode("utf-8", "replace")).hexdigest()[:32]
-        key = f"myositis:rate:{int(now // WINDOW_SECONDS)}:{digest}"
+        digest = hashlib.sha256(key.encode("utf-8", "replace")).hexdigest()[:32]
+        counter = f"myositis:rate:{int(now // WINDOW_SECONDS)}:{digest}"
         try:
             async with self.redis.pipeline(transaction=True) as pipe:
-                count, _ = await pipe.incr(key).expire(key, 2 * WINDOW_SECONDS).execute()
+                count, _ = await pipe.incr(counter).expire(counter, 2 * WINDOW_SECONDS).execute()
         except (RedisError, OSError, asyncio.TimeoutError) as error:
             logger.warning("rate limit not checked, Redis unreachable: %s", type(error).__name__)
             return Verdict(True)
-        return verdict(int(count), self.per_minute, now)
+        return verdict(int(count), limit, now)
 
 
 def rate_limiter(settings: Settings) -> RateLimiter:
     """The limiter this deployment is configured for."""
-    if settings.redis_url and settings.rate_limit_per_minute > 0:
-        return RedisRateLimiter(settings.redis_url, settings.rate_limit_per_minute)
-    return MemoryRateLimiter(settings.rate_limit_per_minute)
+    if settings.redis_url and (
+        settings.rate_limit_per_minute > 0 or settings.rate_limit_per_address_per_minute > 0
+    ):
+        return RedisRateLimiter(settings.redis_url)
+    return MemoryRateLimiter()

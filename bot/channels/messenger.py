@@ -32,6 +32,7 @@ from bot.channels.output import RenderingOutput
 from bot.channels.platform_api import PlatformAPI
 from bot.channels.render import MESSENGER, Outgoing
 from bot.channels.signatures import messenger_signature_ok
+from bot.privacy.addresses import remember
 from bot.settings import load_settings
 
 SIGNATURE_HEADER = "X-Hub-Signature-256"
@@ -47,9 +48,9 @@ class MessengerOutput(RenderingOutput):
         self.page_access_token = page_access_token
 
     @override
-    async def deliver(self, recipient_id: str, message: Outgoing) -> bool:
+    async def deliver(self, address: str, message: Outgoing) -> bool:
         body: dict[str, Any] = {
-            "recipient": {"id": recipient_id},
+            "recipient": {"id": address},
             "messaging_type": "RESPONSE",
             "message": {"text": message.text},
         }
@@ -109,9 +110,10 @@ class SignedMessengerInput(FacebookInput):
             if notification is None or notification.get("object") != "page":
                 return bad_request("expected a Messenger page notification")
             metadata = self.get_metadata(request)
-            for sender_id, text in read_events(notification):
-                output = self.get_output_channel()
-                await hand_on(on_new_message, self.name(), text, output, sender_id, metadata)
+            for psid, text in read_events(notification):
+                conversation = await remember(self.name(), psid)
+                output = self.get_output_channel().knows(conversation, psid)
+                await hand_on(on_new_message, self.name(), text, output, conversation, metadata)
             return response.text("EVENT_RECEIVED")
 
         return webhook

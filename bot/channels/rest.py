@@ -4,8 +4,15 @@ The stock channel answers a body that is not a JSON object (a list, a number, a 
 with a 500, files a message with no sender under one shared "default" conversation, lets a client
 name any other channel as its input channel, and reads a message of any length (one of 100 KB
 keeps the server busy for minutes). This one answers such requests with a 400 and a JSON error
-saying what is wrong, applies the input guard's limits (413; 429 with Retry-After) and its fault
-reply. Being always on, it also sets up the server: the checks of Rasa's own HTTP API
+saying what is wrong, applies the input guard's limits (413; 429 with Retry-After; counted per
+client address as well as per sender, since a client makes up its senders) and its fault reply.
+
+It is an interface for integrations and tests, not for the public: every message needs
+``Authorization: Bearer <REST_CHANNEL_TOKEN>``, and with no REST_CHANNEL_TOKEN set (the production
+default) the channel is off. Its senders are its own: sender "x" is conversation "rest:x", so no
+REST call can reach a widget, Telegram, Messenger or SMS conversation.
+
+Being always registered, it also sets up the server: the checks of Rasa's own HTTP API
 (`bot.channels.api_guard`) and a conversation store that fails rather than forgets
 (`bot.channels.failsafe`). Its name stays "rest", so it still answers at /webhooks/rest/webhook.
 """
@@ -25,8 +32,11 @@ from typing_extensions import override
 
 from bot.channels import failsafe
 from bot.channels.api_guard import body_problem, check_api_request
+from bot.channels.conversations import conversation_id
 from bot.channels.guard import MAX_SENDER_CHARS, Refusal, shared_guard, valid_sender
-from bot.channels.inbound import OnNewMessage, bad_request
+from bot.channels.inbound import OnNewMessage, bad_request, forbidden
+from bot.constant_time import bearer_ok
+from bot.settings import secret
 
 MESSAGE_FIELDS = (("sender", str, True), ("message", str, True), ("metadata", dict, False))
 
@@ -46,17 +56,21 @@ class GuardedRestInput(RestInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse | ResponseStream:
+            if not token_ok(request.headers.get("Authorization")):
+                return forbidden("rest", "missing or wrong REST_CHANNEL_TOKEN, or none set")
             why = body_problem(request, MESSAGE_FIELDS)
             if why is not None:
                 return bad_request(why)
             body = request.json
-            sender_id = valid_sender(body["sender"])
-            if sender_id is None:
+            sender = valid_sender(body["sender"])
+            if sender is None:
                 return bad_request(
                     f"sender must be 1 to {MAX_SENDER_CHARS} printable characters, not padded"
                 )
+            sender_id = conversation_id(self.name(), sender)
             text, metadata = body["message"], body.get("metadata")
-            admitted = await guard.admit(sender_id, text)
+            address = guard.client_address(request.headers.get("X-Forwarded-For"), request.ip)
+            admitted = await guard.admit(sender_id, text, address=address)
             if isinstance(admitted, Refusal):
                 return refusal_response(admitted)
             if bool_arg(request, "stream", default=False):
@@ -79,6 +93,11 @@ class GuardedRestInput(RestInput):
             failsafe.refuse_store_fallback(app.ctx.agent)
 
         return webhook
+
+
+def token_ok(authorization: str | None) -> bool:
+    """Whether the request carries REST_CHANNEL_TOKEN as a bearer token (never, if it is unset)."""
+    return bearer_ok(secret("REST_CHANNEL_TOKEN"), authorization)
 
 
 def refusal_response(refusal: Refusal) -> HTTPResponse:

@@ -12,10 +12,12 @@ from typing import Any
 
 from twilio.request_validator import RequestValidator
 
+from bot.constant_time import same_secret
+
 
 def telegram_secret_ok(secret_token: str, header: str | None) -> bool:
     """Telegram repeats the webhook's secret in X-Telegram-Bot-Api-Secret-Token."""
-    return bool(header) and hmac.compare_digest(secret_token.encode(), (header or "").encode())
+    return bool(header) and same_secret(secret_token, header or "")
 
 
 def messenger_signature_ok(app_secret: str, body: bytes, header: str | None) -> bool:
@@ -23,7 +25,7 @@ def messenger_signature_ok(app_secret: str, body: bytes, header: str | None) -> 
     if not header or not header.startswith("sha256="):
         return False
     expected = hmac.new(app_secret.encode(), body, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, header.removeprefix("sha256="))
+    return same_secret(expected, header.removeprefix("sha256="))
 
 
 def twilio_signature_ok(auth_token: str, url: str, form: Any, header: str | None) -> bool:

@@ -31,6 +31,7 @@ from bot.channels.output import RenderingOutput
 from bot.channels.platform_api import PlatformAPI
 from bot.channels.render import TELEGRAM, Outgoing
 from bot.channels.signatures import telegram_secret_ok
+from bot.privacy.addresses import remember
 from bot.settings import load_settings
 
 logger = logging.getLogger(__name__)
@@ -50,9 +51,9 @@ class TelegramOutput(RenderingOutput):
         self.access_token = access_token
 
     @override
-    async def deliver(self, recipient_id: str, message: Outgoing) -> bool:
+    async def deliver(self, address: str, message: Outgoing) -> bool:
         body: dict[str, Any] = {
-            "chat_id": recipient_id,
+            "chat_id": address,
             "text": message.text,
             "link_preview_options": {"is_disabled": True},
         }
@@ -111,7 +112,8 @@ class SignedTelegramInput(TelegramInput):
             if incoming is None:
                 return response.json({"status": "ignored"})
             chat_id, text, callback_id = incoming
-            output = self.get_output_channel()
+            conversation = await remember(self.name(), chat_id)
+            output = self.get_output_channel().knows(conversation, chat_id)
             if callback_id:
                 await output.call("answerCallbackQuery", {"callback_query_id": callback_id})
             await hand_on(
@@ -119,7 +121,7 @@ class SignedTelegramInput(TelegramInput):
                 self.name(),
                 COMMANDS.get(text, text),
                 output,
-                chat_id,
+                conversation,
                 self.get_metadata(request),
             )
             return response.json({"status": "ok"})

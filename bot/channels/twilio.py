@@ -26,6 +26,7 @@ from bot.channels.output import RenderingOutput
 from bot.channels.platform_api import PlatformAPI
 from bot.channels.render import Limits, Outgoing, sms
 from bot.channels.signatures import twilio_signature_ok
+from bot.privacy.addresses import remember
 from bot.settings import load_settings
 
 logger = logging.getLogger(__name__)
@@ -49,13 +50,13 @@ class TwilioOutput(RenderingOutput):
         self.from_number = from_number
 
     @override
-    async def deliver(self, recipient_id: str, message: Outgoing) -> bool:
+    async def deliver(self, address: str, message: Outgoing) -> bool:
         sender = self.from_number
-        if recipient_id.startswith(WHATSAPP) and not sender.startswith(WHATSAPP):
+        if address.startswith(WHATSAPP) and not sender.startswith(WHATSAPP):
             sender = WHATSAPP + sender
         return await self.api.post(
             f"2010-04-01/Accounts/{self.account_sid}/Messages.json",
-            form={"From": sender, "To": recipient_id, "Body": message.text},
+            form={"From": sender, "To": address, "Body": message.text},
         )
 
 
@@ -113,24 +114,25 @@ class SignedTwilioInput(TwilioInput):
             if not sender:
                 return bad_request("expected a Twilio message with From")
             if text and text.strip():
+                conversation = await remember(self.name(), sender)
                 if looks_like_choice(text):
-                    text = await self._resolve_choice(request, sender, text)
-                output = self.get_output_channel(form.get("To"))
+                    text = await self._resolve_choice(request, conversation, text)
+                output = self.get_output_channel(form.get("To")).knows(conversation, sender)
                 metadata = self.get_metadata(request)
-                await hand_on(on_new_message, self.name(), text, output, sender, metadata)
+                await hand_on(on_new_message, self.name(), text, output, conversation, metadata)
             return response.text(EMPTY_TWIML, content_type="text/xml")
 
         return webhook
 
     @staticmethod
-    async def _resolve_choice(request: Request, sender: str, text: str) -> str:
+    async def _resolve_choice(request: Request, conversation: str, text: str) -> str:
         """Replace an option number by what the option sends; other text passes unchanged.
 
         If the conversation store cannot be read, the number passes unchanged: handing it on
         then fails the same way and the user is asked to send it again.
         """
         try:
-            tracker = await request.app.ctx.agent.tracker_store.retrieve(sender)
+            tracker = await request.app.ctx.agent.tracker_store.retrieve(conversation)
         except Exception:  # the store is down: the guard answers when Rasa fails on it too
             logger.exception("twilio: could not read the offered options")
             return text

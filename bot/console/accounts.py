@@ -41,6 +41,8 @@ class Account:
     email: str
     display_name: str
     role: Role
+    # Whether sign-in asks for a TOTP code after the password (bot/console/two_step.py).
+    two_step: bool = False
 
     @property
     def is_admin(self) -> bool:
@@ -49,7 +51,13 @@ class Account:
 
 
 def _account(row: RowMapping) -> Account:
-    return Account(row["id"], row["email"], row["display_name"], Role(row["role"]))
+    return Account(
+        row["id"],
+        row["email"],
+        row["display_name"],
+        Role(row["role"]),
+        two_step=row["totp_secret"] is not None,
+    )
 
 
 def normalise_email(email: str) -> str:
@@ -116,6 +124,9 @@ def remove_account(conn: Connection, email: str) -> bool:
     if account is None:
         return False
     conn.execute(delete(tables.sessions).where(tables.sessions.c.user_id == account.id))
+    conn.execute(
+        delete(tables.pending_signins).where(tables.pending_signins.c.user_id == account.id)
+    )
     conn.execute(
         update(tables.cases).where(tables.cases.c.claimed_by == account.id).values(claimed_by=None)
     )

@@ -6,11 +6,13 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from enum import Enum
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, or_, select, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 
 from bot.console import tables
 from bot.console.accounts import Account
+from bot.web.history import events
 
 MAX_NOTE_LENGTH = 4000
 
@@ -91,16 +93,49 @@ def _save(conn: Connection, sender_id: str, now: float, **values: object) -> Non
         conn.execute(insert(table).values(sender_id=sender_id, updated_at=now, **row))
 
 
-def claim(conn: Connection, sender_id: str, account: Account, now: float) -> None:
-    """Claim a conversation for ``account``.
+def require_conversation(conn: Connection, sender_id: str) -> None:
+    """Refuse a case or note for a conversation the assistant never had.
 
     Raises:
-        CaseError: another volunteer holds it.
+        CaseError: no stored event has this conversation id.
     """
-    state = case_state(conn, sender_id)
-    if state.status is Status.CLAIMED and state.claimed_by not in (None, account.id):
-        raise CaseError(f"{state.claimed_by_name or 'another volunteer'} has claimed it")
-    _save(conn, sender_id, now, status=Status.CLAIMED.value, claimed_by=account.id)
+    found = conn.execute(
+        select(events.c.sender_id).where(events.c.sender_id == sender_id).limit(1)
+    ).first()
+    if found is None:
+        raise CaseError("there is no such conversation")
+
+
+def claim(conn: Connection, sender_id: str, account: Account, now: float) -> None:
+    """Claim a conversation for ``account``, in one statement so two volunteers cannot both win.
+
+    Raises:
+        CaseError: there is no such conversation, or another volunteer holds it.
+    """
+    require_conversation(conn, sender_id)
+    table = tables.cases
+    claimed = {"status": Status.CLAIMED.value, "claimed_by": account.id, "updated_at": now}
+    free = or_(
+        table.c.status != Status.CLAIMED.value,
+        table.c.claimed_by.is_(None),
+        table.c.claimed_by == account.id,
+    )
+    taken = conn.execute(
+        update(table).where(table.c.sender_id == sender_id).where(free).values(**claimed)
+    ).rowcount
+    if taken:
+        return
+    if case_state(conn, sender_id).status is not Status.CLAIMED:
+        try:
+            with conn.begin_nested():
+                conn.execute(
+                    insert(table).values(sender_id=sender_id, handoff_active=False, **claimed)
+                )
+            return
+        except IntegrityError:
+            pass  # another volunteer's claim created the row first
+    holder = case_state(conn, sender_id).claimed_by_name
+    raise CaseError(f"{holder or 'another volunteer'} has claimed it")
 
 
 def require_claim(conn: Connection, sender_id: str, account: Account) -> CaseState:
@@ -116,12 +151,15 @@ def require_claim(conn: Connection, sender_id: str, account: Account) -> CaseSta
 
 
 def mark_handled(conn: Connection, sender_id: str, account: Account, now: float) -> None:
-    """Close the conversation.
+    """Close the conversation: its holder, or an admin, may.
 
     Raises:
-        CaseError: a volunteer still holds the conversation in a handoff.
+        CaseError: someone else holds it, or a volunteer still talks to the user in a handoff.
     """
-    if case_state(conn, sender_id).handoff_active:
+    state = case_state(conn, sender_id)
+    if not account.is_admin:
+        require_claim(conn, sender_id, account)
+    if state.handoff_active:
         raise CaseError("hand the conversation back to the assistant first")
     _save(conn, sender_id, now, status=Status.HANDLED.value, claimed_by=account.id)
 
@@ -140,6 +178,7 @@ def add_note(conn: Connection, sender_id: str, account: Account, text: str, now:
     text = text.strip()
     if not text or len(text) > MAX_NOTE_LENGTH:
         raise CaseError(f"a note needs 1 to {MAX_NOTE_LENGTH} characters")
+    require_conversation(conn, sender_id)
     conn.execute(
         insert(tables.notes).values(
             sender_id=sender_id, author=account.display_name, text=text, created_at=now

@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 
+from bot.constant_time import same_secret
+
 
 def csrf_token(cookie_secret: str) -> str:
     """Return the token forms carry for the browser holding ``cookie_secret``."""
@@ -19,4 +21,4 @@ def csrf_valid(cookie_secret: str | None, submitted: str | None) -> bool:
     """Whether ``submitted`` is the token for ``cookie_secret`` (compared in constant time)."""
     if not cookie_secret or not submitted:
         return False
-    return hmac.compare_digest(csrf_token(cookie_secret), submitted)
+    return same_secret(csrf_token(cookie_secret), submitted)

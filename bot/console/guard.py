@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
+from bot import proxies
 from bot.console.accounts import Account
 from bot.console.csrf import csrf_token, csrf_valid
 from bot.console.sessions import session_account
@@ -22,12 +23,18 @@ from bot.settings import Settings
 
 PREFIX = "/console"
 SIGNIN_PATH = "/console/signin"
+# The second step of sign-in: the TOTP code, for a browser whose password was right.
+CODE_PATH = "/console/signin/code"
 STATIC_PREFIX = "/console/static/"
 API_PREFIX = "/console/api/"
 ADMIN_PREFIXES = ("/console/admin/", "/console/api/admin/")
 SESSION_COOKIE = "console_session"
 # Before sign-in the sign-in form's CSRF token is bound to this random cookie instead.
 PRESIGN_COOKIE = "console_presign"
+# Between the password and the code, the pending sign-in's token (bot/console/two_step.py).
+PENDING_COOKIE = "console_pending"
+# The signed-out forms, and the cookie each one's CSRF token is bound to.
+PUBLIC_FORMS = {SIGNIN_PATH: PRESIGN_COOKIE, CODE_PATH: PENDING_COOKIE}
 CSRF_FIELD = "csrf"
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -54,8 +61,8 @@ def is_console(path: str) -> bool:
 
 
 def is_public(path: str) -> bool:
-    """The only console paths a signed-out browser may load: sign-in and its stylesheet."""
-    return path == SIGNIN_PATH or path.startswith(STATIC_PREFIX)
+    """The only console paths a signed-out browser may load: sign-in's two steps, the stylesheet."""
+    return path in PUBLIC_FORMS or path.startswith(STATIC_PREFIX)
 
 
 def is_https(request: web.Request) -> bool:
@@ -64,34 +71,51 @@ def is_https(request: web.Request) -> bool:
 
 
 def client_address(request: web.Request) -> str:
-    """The address sign-in attempts are counted against."""
-    settings = request.app[CONSOLE_SETTINGS_KEY]
-    forwarded = request.headers.get("X-Forwarded-For", "")
-    if settings.console_trust_forwarded_for and forwarded:
-        return forwarded.split(",")[0].strip()
-    return request.remote or "unknown"
+    """The address sign-in attempts are counted against (`bot.proxies.client_address`)."""
+    return proxies.client_address(
+        request.headers.get("X-Forwarded-For"),
+        request.remote,
+        request.app[CONSOLE_SETTINGS_KEY].trusted_proxy_count,
+    )
+
+
+def cookie_name(request: web.Request, name: str) -> str:
+    """``name`` as the browser stores it: `__Host-` prefixed over HTTPS.
+
+    A browser keeps a `__Host-` cookie only when this host set it over HTTPS for Path=/ without
+    a Domain, so a sibling subdomain cannot plant one (login CSRF by cookie tossing). Plain HTTP
+    (development) cannot use the prefix.
+    """
+    return f"__Host-{name}" if is_https(request) else name
+
+
+def read_cookie(request: web.Request, name: str) -> str | None:
+    """A console cookie's value, under the name this request's scheme uses."""
+    return request.cookies.get(cookie_name(request, name))
 
 
 def set_cookie(request: web.Request, response: web.StreamResponse, name: str, value: str) -> None:
     """Set a console cookie: never readable by scripts, never sent from another site."""
+    secure = is_https(request)
     response.set_cookie(
-        name,
+        cookie_name(request, name),
         value,
-        path=PREFIX,
+        path="/" if secure else PREFIX,
         httponly=True,
         samesite="Strict",
-        secure=is_https(request),
+        secure=secure,
     )
 
 
-def delete_cookie(response: web.StreamResponse, name: str) -> None:
+def delete_cookie(request: web.Request, response: web.StreamResponse, name: str) -> None:
     """Remove a console cookie."""
-    response.del_cookie(name, path=PREFIX)
+    secure = is_https(request)
+    response.del_cookie(cookie_name(request, name), path="/" if secure else PREFIX)
 
 
 def presign_secret(request: web.Request) -> str:
     """The pre-sign-in cookie's value, or a new one the sign-in page then sets."""
-    return request.cookies.get(PRESIGN_COOKIE) or secrets.token_urlsafe(32)
+    return read_cookie(request, PRESIGN_COOKIE) or secrets.token_urlsafe(32)
 
 
 def current_account(request: web.Request) -> Account:
@@ -126,9 +150,9 @@ def _refuse(request: web.Request, api_status: type[web.HTTPException]) -> web.HT
 async def _guarded(request: web.Request, handler: Handler) -> web.StreamResponse:
     path = request.path
     if is_public(path):
-        await _check_csrf(request, request.cookies.get(PRESIGN_COOKIE))
+        await _check_csrf(request, read_cookie(request, PUBLIC_FORMS.get(path, PRESIGN_COOKIE)))
         return await handler(request)
-    token = request.cookies.get(SESSION_COOKIE)
+    token = read_cookie(request, SESSION_COOKIE)
     if not token:
         raise _refuse(request, web.HTTPUnauthorized)
     engine = engine_for(request.app[CONSOLE_SETTINGS_KEY].database_url)

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, inspect, select, text
 from sqlalchemy.engine import Connection, Engine
 
 from bot.console import tables
@@ -38,9 +38,25 @@ def _create_first_tables(conn: Connection) -> None:
     )
 
 
+def _add_two_step_sign_in(conn: Connection) -> None:
+    """Add the TOTP columns to accounts made before them, and the pending sign-ins table.
+
+    Step 1 creates tables from today's definitions, so a database created after this step was
+    written has the columns already; only an older one is altered.
+    """
+    users = tables.users
+    present = {column["name"] for column in inspect(conn).get_columns(users.name)}
+    for column in (users.c.totp_secret, users.c.totp_last_step):
+        if column.name not in present:
+            kind = column.type.compile(dialect=conn.dialect)
+            conn.execute(text(f"ALTER TABLE {users.name} ADD COLUMN {column.name} {kind}"))
+    tables.metadata.create_all(conn, tables=[tables.pending_signins])
+
+
 # Append new steps; never edit or reorder one that has shipped.
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "accounts, sessions, sign-in attempts, cases and notes", _create_first_tables),
+    Migration(2, "two-step sign-in: TOTP secrets and pending sign-ins", _add_two_step_sign_in),
 )
 
 

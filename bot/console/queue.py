@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time, timezone
 from enum import Enum
 from typing import Any
 
@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection
 
 from bot.console.cases import CaseState, Status, case_states
 from bot.console.transcript import Turn, turns_of
+from bot.settings import Settings
 from bot.web.history import StoredEvent, read_events
 
 
@@ -64,6 +65,8 @@ class Case:
     last_at: float
     channel: str | None
     state: CaseState
+    # Titles of the topics the assistant answered, in the order first answered.
+    topics: tuple[str, ...] = ()
 
     @property
     def urgency(self) -> str | None:
@@ -96,6 +99,7 @@ class Case:
             ],
             "last_at": self.last_at,
             "channel": self.channel,
+            "topics": list(self.topics),
             "status": self.status.value,
             "claimed_by": self.state.claimed_by_name,
             "handoff_active": self.state.handoff_active,
@@ -152,16 +156,31 @@ def flags_of(turns: Iterable[Turn]) -> list[Flag]:
     return flags
 
 
+def queue_window_start(settings: Settings, now: float) -> float:
+    """When the console's window of active conversations starts: CONSOLE_QUEUE_DAYS before now."""
+    return now - settings.console_queue_days * 86400
+
+
 def _sort_key(case: Case) -> tuple[int, float]:
     urgency = case.urgency
     rank = URGENCY_ORDER.index(urgency) if urgency else len(URGENCY_ORDER)
     return rank, -case.last_at
 
 
-def build_queue(conn: Connection, query: QueueFilter | None = None) -> list[Case]:
-    """The conversations needing a person: safety first (most urgent first), then newest first."""
+def build_queue(
+    conn: Connection, active_since: float, query: QueueFilter | None = None
+) -> list[Case]:
+    """The conversations needing a person: safety first (most urgent first), then newest first.
+
+    Only conversations active since ``active_since`` (CONSOLE_QUEUE_DAYS ago, see
+    `queue_window_start`) are read, so the work per page view is bounded by recent traffic, not
+    by every conversation ever held; a filter's later start day narrows the read further.
+    """
+    if query is not None and query.since is not None:
+        day_start = datetime.combine(query.since, time.min, timezone.utc).timestamp()
+        active_since = max(active_since, day_start)
     by_sender: dict[str, list[StoredEvent]] = {}
-    for event in read_events(conn, types=("user", "bot")):
+    for event in read_events(conn, types=("user", "bot"), active_since=active_since):
         by_sender.setdefault(event.sender_id, []).append(event)
     flagged: dict[str, tuple[list[Turn], list[Flag]]] = {}
     for sender_id, events in by_sender.items():
@@ -177,6 +196,7 @@ def build_queue(conn: Connection, query: QueueFilter | None = None) -> list[Case
             turns[-1].at,
             next((t.channel for t in reversed(turns) if t.channel), None),
             states.get(sender_id, CaseState()),
+            tuple(dict.fromkeys(t.topic_title for t in turns if t.topic_title)),
         )
         for sender_id, (turns, flags) in flagged.items()
     ]

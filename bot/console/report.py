@@ -43,6 +43,8 @@ class Report:
     crises: int = 0
     feedback_by_topic: dict[str, Votes] = field(default_factory=lambda: defaultdict(Votes))
     feedback_by_entry: dict[str, Votes] = field(default_factory=lambda: defaultdict(Votes))
+    # The title of the topic each entry was answered under, to show beside the entry.
+    entry_topics: dict[str, str] = field(default_factory=dict)
     unanswered: list[Cluster] = field(default_factory=list)
 
     @property
@@ -66,7 +68,8 @@ def week_of(timestamp: float) -> str:
 
 
 def _count(report: Report, turns: Sequence[Turn], unanswered: list[str]) -> None:
-    entry_topics: dict[str, str] = {}
+    """Count one conversation's turns; topics are counted by their titles, as patients saw them."""
+    entry_topics = report.entry_topics
     question: Turn | None = None
     for turn in turns:
         if turn.speaker == "user":
@@ -89,8 +92,9 @@ def _count(report: Report, turns: Sequence[Turn], unanswered: list[str]) -> None
                     unanswered.append(question.text)
             question = None
         if turn.reply_type == "answer" and turn.topic:
-            report.topics_by_week.setdefault(week_of(turn.at), Counter())[turn.topic] += 1
-            entry_topics.update(dict.fromkeys(turn.entries, turn.topic))
+            title = turn.topic_title or turn.topic
+            report.topics_by_week.setdefault(week_of(turn.at), Counter())[title] += 1
+            entry_topics.update(dict.fromkeys(turn.entries, title))
         report.warning_signs += turn.reply_type == "red_flag"
         report.crises += turn.reply_type == "crisis"
 
@@ -112,6 +116,7 @@ def report_from_events(
     return report
 
 
-def build_report(conn: Connection, analyzer: Analyzer, since: float | None = None) -> Report:
-    """The report over the conversations in the database."""
-    return report_from_events(read_events(conn, types=("user", "bot")), analyzer, since)
+def build_report(conn: Connection, analyzer: Analyzer, since: float) -> Report:
+    """The report over the conversations active since ``since`` (read from the database only)."""
+    events = read_events(conn, types=("user", "bot"), active_since=since)
+    return report_from_events(events, analyzer, since)

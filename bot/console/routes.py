@@ -7,24 +7,27 @@ the domain modules (queue, transcript, cases, report, export, search) do the wor
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 from urllib.parse import quote
 
 import jinja2
 from aiohttp import web
 from sqlalchemy.engine import Connection
 
-from bot.console import accounts, cases, ratelimit, sessions
+from bot.console import accounts, cases, ratelimit, sessions, two_step
 from bot.console.csrf import csrf_token
 from bot.console.export import ExportError, domain_intents, nlu_candidates
 from bot.console.guard import (
     ACCOUNT,
+    CODE_PATH,
     CONSOLE_SETTINGS_KEY,
     CSRF,
+    PENDING_COOKIE,
     PRESIGN_COOKIE,
     SESSION_COOKIE,
     SIGNIN_PATH,
@@ -33,16 +36,25 @@ from bot.console.guard import (
     current_account,
     delete_cookie,
     presign_secret,
+    read_cookie,
     set_cookie,
 )
-from bot.console.queue import REASON_LABELS, QueueFilter, Reason, build_queue
+from bot.console.queue import (
+    REASON_LABELS,
+    QueueFilter,
+    Reason,
+    build_queue,
+    queue_window_start,
+)
 from bot.console.rasa_client import RasaClient, RasaError
 from bot.console.report import build_report
 from bot.console.search import search_answer
 from bot.console.transcript import transcript
 from bot.db import engine_for
 from bot.guide import Guide
-from bot.settings import PROJECT_ROOT, Settings, rasa_api_token
+from bot.settings import PROJECT_ROOT, Settings, rasa_jwt_secret
+
+logger = logging.getLogger(__name__)
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "web" / "templates" / "console"
 STATIC = Path(__file__).resolve().parent.parent / "web" / "static" / "console"
@@ -96,6 +108,21 @@ def _back(sender_id: str) -> web.HTTPSeeOther:
 
 
 # --- sign-in ----------------------------------------------------------------------------------
+# What a sign-in step came to, and the token it made ("" for none).
+SigninStep = tuple[
+    Literal["limited", "wrong", "enrol", "unreadable", "expired", "code", "session"], str
+]
+ENROL_FIRST = (
+    "Admin accounts need two-step sign-in on this server. Ask whoever runs the server to set it "
+    "up with 'python -m bot users mfa enrol' and your e-mail address, then sign in again."
+)
+TOO_MANY = "Too many failed sign-ins. Please wait and try again."
+UNREADABLE_SECRET = (
+    "This server cannot check your code: your two-step key cannot be read. Ask whoever runs the "
+    "server to enrol you again."
+)
+
+
 async def signin_page(request: web.Request) -> web.Response:
     """The sign-in form, its CSRF token bound to a fresh pre-sign-in cookie."""
     return _signin_form(request)
@@ -111,40 +138,134 @@ def _signin_form(request: web.Request, message: str = "", status: int = 200) -> 
 
 
 async def signin(request: web.Request) -> web.Response:
-    """Check the password, unless this account or address has failed too often lately."""
+    """Check the password, unless this account or address has failed too often lately.
+
+    An account with two-step sign-in goes on to the code page; only then is a session opened.
+    """
     form = await _form(request)
     email, password = form.get("email", ""), form.get("password", "")
     settings = request.app[CONSOLE_SETTINGS_KEY]
     limits = ratelimit.SigninLimits.from_settings(settings)
     address = client_address(request)
 
-    def attempt(conn: Connection) -> str | bool | None:
-        now = time.time()
-        if ratelimit.is_limited(conn, email, address, now, limits):
-            return False
-        account = accounts.authenticate(conn, email, password)
-        ratelimit.record_attempt(conn, email, address, account is not None, now, limits)
-        if account is None:
-            return None
-        return sessions.open_session(conn, account, now, settings.console_session_hours * 3600)
+    now = time.time()
+    recorded = await in_thread(
+        request, lambda conn: ratelimit.begin_attempt(conn, email, address, now)
+    )
 
-    token = await in_thread(request, attempt)
-    if token is False:
-        return _signin_form(request, "Too many failed sign-ins. Please wait and try again.", 429)
-    if not isinstance(token, str):
+    def attempt(conn: Connection) -> SigninStep:
+        if ratelimit.is_limited(conn, recorded, now, limits):
+            ratelimit.forget_attempt(conn, recorded)
+            return "limited", ""
+        account = accounts.authenticate(conn, email, password)
+        ratelimit.finish_attempt(conn, recorded, account is not None, now, limits)
+        if account is None:
+            return "wrong", ""
+        if account.two_step:
+            return "code", two_step.open_pending(conn, account, now)
+        if two_step.must_enrol(account, settings):
+            return "enrol", ""
+        return "session", _open_session(conn, account, now, settings)
+
+    step, token = await in_thread(request, attempt)
+    if step == "limited":
+        return _signin_form(request, TOO_MANY, 429)
+    if step == "wrong":
         return _signin_form(request, "Wrong e-mail address or password.", 401)
+    if step == "enrol":
+        return _signin_form(request, ENROL_FIRST, 403)
+    if step == "code":
+        response = web.HTTPSeeOther(CODE_PATH)
+        set_cookie(request, response, PENDING_COOKIE, token)
+        raise response
+    raise _signed_in(request, token)
+
+
+def _open_session(
+    conn: Connection, account: accounts.Account, now: float, settings: Settings
+) -> str:
+    return sessions.open_session(conn, account, now, settings.console_session_hours * 3600)
+
+
+def _signed_in(request: web.Request, session_token: str) -> web.HTTPSeeOther:
+    """The way to the queue, with the session cookie and without the sign-in's own cookies."""
     response = web.HTTPSeeOther("/console/")
-    set_cookie(request, response, SESSION_COOKIE, token)
-    delete_cookie(response, PRESIGN_COOKIE)
-    raise response
+    set_cookie(request, response, SESSION_COOKIE, session_token)
+    delete_cookie(request, response, PRESIGN_COOKIE)
+    delete_cookie(request, response, PENDING_COOKIE)
+    return response
+
+
+def _code_form(
+    request: web.Request, token: str, message: str = "", status: int = 200
+) -> web.Response:
+    return render(
+        request, "signin_code.html", status=status, code_csrf=csrf_token(token), message=message
+    )
+
+
+async def code_page(request: web.Request) -> web.Response:
+    """The code form, only for a browser whose password was right in the last few minutes."""
+    token = read_cookie(request, PENDING_COOKIE) or ""
+    pending = await in_thread(
+        request, lambda conn: two_step.pending_account(conn, token, time.time())
+    )
+    if pending is None:
+        raise web.HTTPSeeOther(SIGNIN_PATH)
+    return _code_form(request, token)
+
+
+async def submit_code(request: web.Request) -> web.Response:
+    """Check the TOTP code under the same limits as passwords; open the session if it is right."""
+    code = (await _form(request)).get("code", "")
+    token = read_cookie(request, PENDING_COOKIE) or ""
+    settings = request.app[CONSOLE_SETTINGS_KEY]
+    limits = ratelimit.SigninLimits.from_settings(settings)
+    now = time.time()
+    pending = await in_thread(request, lambda conn: two_step.pending_account(conn, token, now))
+    if pending is None:
+        raise web.HTTPSeeOther(SIGNIN_PATH)
+    address = client_address(request)
+    recorded = await in_thread(
+        request, lambda conn: ratelimit.begin_attempt(conn, pending.email, address, now)
+    )
+
+    def attempt(conn: Connection) -> SigninStep:
+        if ratelimit.is_limited(conn, recorded, now, limits):
+            ratelimit.forget_attempt(conn, recorded)
+            return "limited", ""
+        try:
+            right = two_step.check_code(conn, pending, code, now)
+        except two_step.SecretUnreadable:
+            ratelimit.forget_attempt(conn, recorded)
+            return "unreadable", ""
+        ratelimit.finish_attempt(conn, recorded, right, now, limits)
+        if not right:
+            return "wrong", ""
+        if not two_step.close_pending(conn, token):
+            return "expired", ""  # a concurrent request with another right code used it
+        return "session", _open_session(conn, pending, now, settings)
+
+    step, session_token = await in_thread(request, attempt)
+    if step == "limited":
+        return _code_form(request, token, TOO_MANY, 429)
+    if step == "wrong":
+        return _code_form(
+            request, token, "Wrong or already used code. Please try the next one.", 401
+        )
+    if step == "unreadable":
+        return _code_form(request, token, UNREADABLE_SECRET, 500)
+    if step == "expired":
+        raise web.HTTPSeeOther(SIGNIN_PATH)
+    raise _signed_in(request, session_token)
 
 
 async def signout(request: web.Request) -> web.Response:
     """End the session on the server, not just in the browser."""
-    token = request.cookies.get(SESSION_COOKIE, "")
+    token = read_cookie(request, SESSION_COOKIE) or ""
     await in_thread(request, lambda conn: sessions.close_session(conn, token))
     response = web.HTTPSeeOther(SIGNIN_PATH)
-    delete_cookie(response, SESSION_COOKIE)
+    delete_cookie(request, response, SESSION_COOKIE)
     raise response
 
 
@@ -167,10 +288,15 @@ def _queue_filter(query: Any) -> QueueFilter:
     )
 
 
+def _window(request: web.Request) -> float:
+    """The start of the queue's window of active conversations (CONSOLE_QUEUE_DAYS)."""
+    return queue_window_start(request.app[CONSOLE_SETTINGS_KEY], time.time())
+
+
 async def queue_page(request: web.Request) -> web.Response:
     """The triage queue, filtered as asked."""
     chosen = _queue_filter(request.query)
-    queue = await in_thread(request, lambda conn: build_queue(conn, chosen))
+    queue = await in_thread(request, lambda conn: build_queue(conn, _window(request), chosen))
     return render(
         request,
         "queue.html",
@@ -184,7 +310,7 @@ async def queue_page(request: web.Request) -> web.Response:
 async def queue_api(request: web.Request) -> web.Response:
     """The triage queue as JSON, filtered like the page."""
     chosen = _queue_filter(request.query)
-    queue = await in_thread(request, lambda conn: build_queue(conn, chosen))
+    queue = await in_thread(request, lambda conn: build_queue(conn, _window(request), chosen))
     return web.json_response({"cases": [c.as_dict() for c in queue]})
 
 
@@ -281,7 +407,12 @@ async def _handoff(request: web.Request, step: str) -> web.Response:
         else:
             await rasa.end_handoff(sender_id, composer.handoff_ended(volunteer))
     except RasaError as error:
-        raise web.HTTPBadGateway(text=f"The assistant did not respond: {error}") from error
+        # The detail (Rasa's error body, a URL) is for the logs, never the volunteer's screen.
+        # It holds no secret: the URL carries none (the JWT goes in a header).
+        logger.warning("handoff %s failed: %s", step, error)
+        raise web.HTTPBadGateway(
+            text="The assistant did not respond. Please try again in a minute."
+        ) from error
     if step != "reply":
         active = step == "start"
         await in_thread(
@@ -415,13 +546,15 @@ def setup_console(app: web.Application, settings: Settings) -> None:
     """Add the console's routes and guard to the web app."""
     app.middlewares.append(console_guard)
     app[CONSOLE_SETTINGS_KEY] = settings
-    app[RASA_KEY] = RasaClient(settings.rasa_url, rasa_api_token())
+    app[RASA_KEY] = RasaClient(settings.rasa_url, rasa_jwt_secret())
     app[GUIDE_KEY] = {"lock": asyncio.Lock()}
     conversation = "/console/conversations/{sender_id}"
     router = app.router
     router.add_get("/console", to_queue)
     router.add_get(SIGNIN_PATH, signin_page)
     router.add_post(SIGNIN_PATH, signin)
+    router.add_get(CODE_PATH, code_page)
+    router.add_post(CODE_PATH, submit_code)
     router.add_post("/console/signout", signout)
     router.add_get("/console/", queue_page)
     router.add_get(conversation, transcript_page)

@@ -6,7 +6,7 @@ disclaimers and the citations.
 
 from __future__ import annotations
 
-from bot.compose import Reply
+from bot.compose import Reply, reply_blocks
 from bot.guide import Guide
 from bot.knowledge.index import Query
 
@@ -20,4 +20,6 @@ def search_answer(guide: Guide, question: str, topic: str | None = None) -> Repl
         topic = ranked[0].entry.topic
     if topic not in guide.knowledge.topics:
         return None
-    return guide.answer(topic, question)
+    reply = guide.answer(topic, question)
+    # An e-mail has no "Tell me more" button: it lists every source.
+    return Reply("\n\n".join(reply_blocks(reply.payload, all_sources=True)), reply.payload)

@@ -27,6 +27,10 @@ users = Table(
     Column("role", String(16), nullable=False),
     Column("password_hash", Text, nullable=False),
     Column("created_at", Float, nullable=False),
+    # Two-step sign-in (bot/console/two_step.py): the TOTP secret encrypted with ADDRESS_KEY
+    # (NULL: not enrolled), and the last 30-second step a code was accepted for (no replays).
+    Column("totp_secret", Text),
+    Column("totp_last_step", Integer),
 )
 
 sessions = Table(
@@ -36,6 +40,16 @@ sessions = Table(
     Column("token_hash", String(64), primary_key=True),
     Column("user_id", Integer, ForeignKey("console_users.id", ondelete="CASCADE"), nullable=False),
     Column("created_at", Float, nullable=False),
+    Column("expires_at", Float, nullable=False, index=True),
+)
+
+# Sign-ins whose password was right and that wait for the two-step code; the browser holds a
+# random token, the table its SHA-256 like a session's.
+pending_signins = Table(
+    "console_pending_signins",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("user_id", Integer, ForeignKey("console_users.id", ondelete="CASCADE"), nullable=False),
     Column("expires_at", Float, nullable=False, index=True),
 )
 

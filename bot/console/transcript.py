@@ -26,6 +26,8 @@ class Turn:
     channel: str | None = None
     reply_type: str | None = None
     topic: str | None = None
+    # The topic's title as the patient saw it (volunteers read titles, not ids).
+    topic_title: str | None = None
     entries: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     urgency: str | None = None
@@ -85,6 +87,7 @@ def _assistant_turn(event: StoredEvent) -> Turn:
         str(event.data.get("text") or ""),
         reply_type=custom.get("type"),
         topic=custom.get("topic"),
+        topic_title=custom.get("title"),
         entries=tuple(custom.get("entries") or ()),
         sources=tuple(s.get("short", s.get("id", "")) for s in custom.get("sources") or ()),
         urgency=custom.get("urgency"),

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from aiohttp import web
 from sqlalchemy.exc import OperationalError
 from yarl import URL
 
+from bot.channels.conversations import MissingSecret, widget_conversation
 from bot.console.routes import setup_console
 from bot.db import engine_for
 from bot.settings import PROJECT_ROOT, Settings
@@ -26,7 +26,8 @@ from bot.web.history import session_messages
 STATIC = Path(__file__).parent / "static"
 NODE_MODULES = PROJECT_ROOT / "node_modules"
 VENDOR = {"socket.io.min.js": NODE_MODULES / "socket.io-client" / "dist" / "socket.io.min.js"}
-SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+# The widget's session secret travels in a header, never in the URL (which proxies log).
+SESSION_HEADER = "X-Session-Secret"
 SETTINGS_KEY = web.AppKey("settings", Settings)
 RASA_URL_KEY = web.AppKey("rasa_url", str)
 CORS_KEY = web.AppKey("cors_origins", frozenset)
@@ -74,15 +75,34 @@ async def vendor(request: web.Request) -> web.FileResponse:
 
 
 async def history(request: web.Request) -> web.Response:
-    """The current session's messages; the random session id is the key to them."""
-    session_id = request.match_info["session_id"]
-    if not SESSION_ID.match(session_id):
+    """The current session's messages, for the browser holding the session's secret only.
+
+    The conversation is derived from the secret (`widget_conversation`), so no conversation id,
+    however it was learnt, reads anything here; and only widget conversations can be derived.
+    """
+    try:
+        conversation = widget_conversation(request.headers.get(SESSION_HEADER))
+    except MissingSecret:
+        logger.error("SESSION_SECRET is not set: widget history is unavailable")
+        return web.json_response({"error": "history is unavailable"}, status=503)
+    if conversation is None:
         return web.json_response(
-            {"error": "invalid session id: 8 to 64 letters, digits, - or _"}, status=400
+            {"error": f"{SESSION_HEADER} must be 32 to 128 letters, digits, - or _"}, status=400
         )
     engine = engine_for(request.app[SETTINGS_KEY].database_url)
-    messages = await asyncio.to_thread(session_messages, engine, session_id)
-    return web.json_response({"session_id": session_id, "messages": messages})
+    messages = await asyncio.to_thread(session_messages, engine, conversation)
+    return web.json_response({"messages": messages})
+
+
+async def history_preflight(request: web.Request) -> web.Response:
+    """Let the charity's sites send the session header (the CORS middleware adds the origin)."""
+    return web.Response(
+        headers={
+            "Access-Control-Allow-Methods": "GET",
+            "Access-Control-Allow-Headers": SESSION_HEADER,
+            "Access-Control-Max-Age": "600",
+        }
+    )
 
 
 @web.middleware
@@ -108,16 +128,22 @@ async def cors(request: web.Request, handler: Handler) -> web.StreamResponse:
     return response
 
 
+# The largest body a form here needs (a volunteer's reply, a note) is a few KiB; aiohttp's own
+# default is 1 MiB, read before sign-in (security review M7: the held-back aiohttp parses it).
+MAX_BODY_BYTES = 64 * 1024
+
+
 def create_app(settings: Settings) -> web.Application:
     """Build the web app."""
-    app = web.Application(middlewares=[cors, database_down])
+    app = web.Application(middlewares=[cors, database_down], client_max_size=MAX_BODY_BYTES)
     app[SETTINGS_KEY] = settings
     app[RASA_URL_KEY] = settings.rasa_public_url
     app[CORS_KEY] = frozenset(settings.cors_origins)
     app.router.add_get("/", demo_page)
     app.router.add_get("/health", health)
     app.router.add_get("/vendor/{name}", vendor)
-    app.router.add_get("/api/history/{session_id}", history)
+    app.router.add_get("/api/history", history)
+    app.router.add_route("OPTIONS", "/api/history", history_preflight)
     app.router.add_static("/widget/", STATIC, show_index=False)
     setup_console(app, settings)
     return app

@@ -67,8 +67,14 @@ def read_events(
     conn: Connection,
     sender_ids: Collection[str] | None = None,
     types: Collection[str] | None = MESSAGE_EVENTS,
+    active_since: float | None = None,
 ) -> Iterator[StoredEvent]:
-    """Yield the events of ``types`` (None: every type) of some senders (or all), in order."""
+    """Yield the events of ``types`` (None: every type) of some senders (or all), in order.
+
+    With ``active_since``, only conversations with an event of ``types`` at or after that moment
+    are read (all of their events, older ones included); the database does the filtering, so
+    conversations gone quiet are never sent over, let alone parsed.
+    """
     if not has_events(conn):
         return
     query = select(events.c.sender_id, events.c.type_name, events.c.timestamp, events.c.data)
@@ -76,6 +82,11 @@ def read_events(
         query = query.where(events.c.type_name.in_(tuple(types)))
     if sender_ids is not None:
         query = query.where(events.c.sender_id.in_(tuple(sender_ids)))
+    if active_since is not None:
+        active = select(events.c.sender_id).where(events.c.timestamp >= active_since)
+        if types is not None:
+            active = active.where(events.c.type_name.in_(tuple(types)))
+        query = query.where(events.c.sender_id.in_(active.distinct()))
     for sender_id, type_name, timestamp, raw in conn.execute(query.order_by(events.c.id)):
         yield StoredEvent(sender_id, type_name, float(timestamp or 0.0), json.loads(raw))
 

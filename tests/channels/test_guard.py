@@ -24,7 +24,10 @@ def composer(knowledge: KnowledgeSet, settings: Settings) -> Composer:
 
 @pytest.fixture
 def guard(settings: Settings, composer: Composer) -> InputGuard:
-    return InputGuard(replace(settings, max_message_chars=40), MemoryRateLimiter(2), composer)
+    limits = replace(
+        settings, max_message_chars=40, rate_limit_per_minute=2, rate_limit_per_address_per_minute=3
+    )
+    return InputGuard(limits, MemoryRateLimiter(), composer)
 
 
 def with_disclaimers(reply: Reply, knowledge: KnowledgeSet) -> bool:
@@ -92,6 +95,59 @@ async def test_admit_cleans_and_enforces_the_limits(
     assert await guard.admit("bob", "hello") == "hello"  # the limit is per sender
 
 
+async def test_one_address_cannot_dodge_the_limit_by_making_up_senders(guard: InputGuard) -> None:
+    address = "198.51.100.7"
+    made_up = [await guard.admit(f"rest:made-up-{n}", "hi", address=address) for n in range(4)]
+    assert made_up[:3] == ["hi"] * 3
+    refused = made_up[3]
+    assert isinstance(refused, Refusal)
+    assert refused.status == 429
+    assert refused.retry_after is not None
+    assert refused.reply is not None
+    assert "faster than I can answer" in refused.reply.text
+    assert await guard.admit("rest:made-up-9", "hi", address="203.0.113.5") == "hi"
+
+
+async def test_one_connection_is_limited_whatever_sender_it_claims(guard: InputGuard) -> None:
+    sent = [
+        await guard.admit(f"web:session-{n}", "hi", address=f"10.0.0.{n}", connection="sid-1")
+        for n in range(3)
+    ]
+    assert sent[:2] == ["hi", "hi"]
+    assert isinstance(sent[2], Refusal)
+    assert sent[2].status == 429
+    assert await guard.admit("web:session-9", "hi", connection="sid-2") == "hi"
+
+
+async def test_a_limit_of_zero_turns_that_limit_off(settings: Settings, composer: Composer) -> None:
+    limits = replace(settings, rate_limit_per_minute=1, rate_limit_per_address_per_minute=0)
+    limiter = MemoryRateLimiter()
+    guard = InputGuard(limits, limiter, composer)
+    for n in range(5):
+        assert await guard.admit(f"rest:{n}", "hi", address="198.51.100.7") == "hi"
+    assert limiter._counts.keys() == {f"sender:rest:{n}" for n in range(5)}
+
+
+@pytest.mark.parametrize(
+    ("forwarded_for", "proxies", "address"),
+    [
+        (None, 0, "192.0.2.1"),
+        ("198.51.100.7", 0, "192.0.2.1"),  # no proxy trusted: the header is the client's own
+        ("198.51.100.7", 1, "198.51.100.7"),
+        ("6.6.6.6, 198.51.100.7", 1, "198.51.100.7"),  # the client wrote the left-most hop
+        ("6.6.6.6, 198.51.100.7, 10.0.0.2", 2, "198.51.100.7"),
+        ("198.51.100.7", 2, "192.0.2.1"),  # fewer hops than proxies: the peer
+    ],
+)
+def test_the_client_address_is_the_right_most_trusted_hop(
+    settings: Settings, composer: Composer, forwarded_for: str | None, proxies: int, address: str
+) -> None:
+    guard = InputGuard(
+        replace(settings, trusted_proxy_count=proxies), MemoryRateLimiter(), composer
+    )
+    assert guard.client_address(forwarded_for, "192.0.2.1") == address
+
+
 async def test_a_failure_inside_rasa_still_gets_a_reply(
     guard: InputGuard, knowledge: KnowledgeSet
 ) -> None:
@@ -119,5 +175,8 @@ def test_safe_replies_put_urgent_advice_first(composer: Composer, knowledge: Kno
     assert warning[0].payload["urgency"] == "emergency"
     crisis = safe_replies(composer, {"safety": {"crisis": True, "urgency": "emergency"}})
     assert [r.payload["type"] for r in crisis] == ["crisis", "unavailable"]
-    assert all(with_disclaimers(r, knowledge) for r in [*plain, *warning, *crisis])
+    assert all(with_disclaimers(r, knowledge) for r in [*plain, *warning, crisis[1]])
+    assert not any(d.text in crisis[0].text for d in knowledge.disclaimers.values()), (
+        "a crisis reply is about staying safe, not exercise"
+    )
     assert [r.payload["type"] for r in safe_replies(composer, {})] == ["unavailable"]

@@ -1,4 +1,4 @@
-"""The per-sender rate limit: a one-minute window, in memory or shared through Redis."""
+"""The rate limits' counts: a one-minute window per key, in memory or shared through Redis."""
 
 from __future__ import annotations
 
@@ -32,15 +32,16 @@ def test_verdict_counts_up_to_the_limit_and_says_when_to_retry() -> None:
     assert verdict(1000, 0, 5.0) == Verdict(True)  # 0 turns the limit off
 
 
-async def test_memory_limiter_counts_each_sender_within_its_window() -> None:
+async def test_memory_limiter_counts_each_key_within_its_window() -> None:
     clock = Clock(600.0)
-    limiter = MemoryRateLimiter(2, clock)
-    assert [(await limiter.hit("ann")).allowed for _ in range(3)] == [True, True, False]
-    assert (await limiter.hit("bob")).allowed
+    limiter = MemoryRateLimiter(clock)
+    assert [(await limiter.hit("ann", 2)).allowed for _ in range(3)] == [True, True, False]
+    assert (await limiter.hit("bob", 2)).allowed
+    assert (await limiter.hit("ann", 5)).allowed  # the caller's limit for this kind of key
     clock.now = 659.5
-    assert await limiter.hit("ann") == Verdict(False, 1)
-    clock.now = 660.0  # a new window: the count starts again and old senders are forgotten
-    assert (await limiter.hit("ann")).allowed
+    assert await limiter.hit("ann", 2) == Verdict(False, 1)
+    clock.now = 660.0  # a new window: the count starts again and old keys are forgotten
+    assert (await limiter.hit("ann", 2)).allowed
     assert set(limiter._counts) == {"ann"}
 
 
@@ -67,9 +68,9 @@ def redis_url() -> Iterator[str]:
 
 async def test_instances_sharing_redis_share_the_count(redis_url: str) -> None:
     clock = Clock(time.time())
-    first, second = RedisRateLimiter(redis_url, 3, clock), RedisRateLimiter(redis_url, 3, clock)
+    first, second = RedisRateLimiter(redis_url, clock), RedisRateLimiter(redis_url, clock)
     sender = f"sender-{time.time_ns()}"
-    results = [await limiter.hit(sender) for limiter in (first, second, first, second)]
+    results = [await limiter.hit(sender, 3) for limiter in (first, second, first, second)]
     assert [r.allowed for r in results] == [True, True, True, False]
     assert 1 <= results[-1].retry_after <= 60
     keys = [k.decode() for k in await first.redis.keys("myositis:rate:*")]
@@ -80,5 +81,5 @@ async def test_instances_sharing_redis_share_the_count(redis_url: str) -> None:
 
 
 async def test_unreachable_redis_lets_messages_through() -> None:
-    limiter = RedisRateLimiter(f"redis://127.0.0.1:{NOTHING_LISTENS_PORT}/0", 1)
-    assert [(await limiter.hit("ann")).allowed for _ in range(3)] == [True, True, True]
+    limiter = RedisRateLimiter(f"redis://127.0.0.1:{NOTHING_LISTENS_PORT}/0")
+    assert [(await limiter.hit("ann", 1)).allowed for _ in range(3)] == [True, True, True]

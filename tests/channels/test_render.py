@@ -20,7 +20,7 @@ from bot.channels.render import (
     sms,
     split_blocks,
 )
-from bot.compose import Reply, reply_blocks
+from bot.compose import SOURCES_SHOWN, Reply, reply_blocks
 from bot.guide import Guide
 from bot.knowledge.schema import SUBTYPES, KnowledgeSet
 from bot.safety.lexicon import Urgency
@@ -80,11 +80,16 @@ def test_every_reply_fits_and_loses_nothing(
     whole = " ".join(PART_MARKER.sub("", t) for t in texts)
     for disclaimer in knowledge.disclaimers.values():
         wording = disclaimer.compact if limits.compact_disclaimers else disclaimer.text
-        assert " ".join(wording.split()) in " ".join(whole.split())
-    for source in reply.payload["sources"]:
+        has_it = " ".join(wording.split()) in " ".join(whole.split())
+        assert has_it == (reply.payload["type"] != "crisis")
+    sources = reply.payload["sources"]
+    for source in sources[:SOURCES_SHOWN]:
         assert source["short"] in whole
         if source["url"]:
             assert source["url"] in whole
+    if len(sources) > SOURCES_SHOWN:
+        assert f"and {len(sources) - SOURCES_SHOWN} more" in whole
+        assert reply.buttons[0].title == "Tell me more"
     if len(texts) > 1 and limits.number_parts:
         assert [PART_MARKER.match(t) is not None for t in texts] == [True] * len(texts)
         assert texts[0].startswith(f"(1/{len(texts)}) ")

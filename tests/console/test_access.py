@@ -155,17 +155,19 @@ async def test_session_cookie_is_secure_behind_https(client: Client) -> None:
     https = {"X-Forwarded-Proto": "https"}
     page = await client.get("/console/signin", headers=https)
     token = csrf_of(await page.text())
-    presign = SimpleCookie(_set_cookie(page.headers, "console_presign"))["console_presign"]
+    presign_name = "__Host-console_presign"
+    presign = SimpleCookie(_set_cookie(page.headers, presign_name))[presign_name]
     assert presign["secure"]
     # The client's jar keeps a Secure cookie from plain http, as a browser would; the proxy's
     # browser would send it over https.
     response = await client.post(
         "/console/signin",
         data={"email": VOLUNTEER, "password": "correct horse battery", "csrf": token},
-        headers={**https, "Cookie": f"console_presign={presign.value}"},
+        headers={**https, "Cookie": f"{presign_name}={presign.value}"},
         allow_redirects=False,
     )
-    cookie = SimpleCookie(_set_cookie(response.headers, "console_session"))["console_session"]
+    session_name = "__Host-console_session"
+    cookie = SimpleCookie(_set_cookie(response.headers, session_name))[session_name]
     assert cookie["secure"]
     assert cookie["httponly"]
 
@@ -216,3 +218,29 @@ async def test_a_second_migration_run_changes_nothing(console_settings: Settings
 
     assert migrate(engine_for(console_settings.database_url)) == []
     assert MIGRATIONS[0].version == 1
+
+
+# Other spellings of the admin pages that a router or a proxy might map onto them.
+ADMIN_SPELLINGS = [
+    "/console/%61dmin/accounts",
+    "/console/admin%2Faccounts",
+    "/console//admin/accounts",
+    "/console/./admin/accounts",
+    "/console/x/../admin/accounts",
+    "/console/ADMIN/accounts",
+    "/console/Admin/accounts",
+    "/console/admin/accounts/",
+    "/console/admin/./accounts",
+    "/console/admin/accounts?x=1",
+    "/console/admin/accounts%00",
+]
+
+
+@pytest.mark.parametrize("path", ADMIN_SPELLINGS)
+async def test_no_spelling_of_an_admin_page_opens_it_to_a_volunteer(
+    client: Client, path: str
+) -> None:
+    assert await sign_in(client, VOLUNTEER) == 303
+    response = await client.get(path, allow_redirects=False)
+    assert response.status in {403, 404}, (path, response.status)
+    assert "add an account" not in (await response.text()).lower()

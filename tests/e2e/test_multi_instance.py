@@ -1,9 +1,12 @@
 """Two Rasa servers and two action servers sharing PostgreSQL and a Redis lock store.
 
-Fifty conversations run at once, each message going to the other Rasa server than the one before.
-Part-way through one Rasa server is killed with SIGKILL; the client then sends to the survivor,
-as a load balancer would. Every conversation is then read back from the events table: each
-message stored once, in order, each answered before the next, nothing lost.
+First the shipped nginx.conf is run in front of them (tests/e2e/nginx_front.py): REST spread
+round-robin, socket.io pinned to one server, X-Forwarded-For replaced, per-address limits, body
+caps, Rasa's HTTP API unreachable from outside and its token absent from logs and command lines.
+Then fifty conversations run at once, each message going to the other Rasa server than the one
+before. Part-way through one Rasa server is killed with SIGKILL; the client then sends to the
+survivor, as a load balancer would. Every conversation is then read back from the events table:
+each message stored once, in order, each answered before the next, nothing lost.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import json
 import secrets
+import time
 import uuid
 from collections import defaultdict
 from collections.abc import Collection, Iterator, Sequence
@@ -21,16 +25,22 @@ from typing import Any
 
 import aiohttp
 import pytest
+import requests
+import socketio
 from sqlalchemy import create_engine
+from yarl import URL
 
+from bot.channels.conversations import conversation_id
 from bot.console.migrate import migrate
+from bot.console.rasa_client import RasaClient, volunteer_slot
 from bot.knowledge import repository
 from bot.knowledge.schema import KnowledgeSet
 from bot.profile import PRODUCTION
 from bot.serve import Ports, Stack
 from bot.settings import PROJECT_ROOT, Settings
 from bot.web.history import StoredEvent, read_events
-from tests.e2e.conftest import PORTS
+from tests.e2e.conftest import LOOPBACK_CLIENTS, PORTS, rest_headers, share_run_secrets
+from tests.e2e.nginx_front import Front, nginx_front
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
@@ -160,6 +170,7 @@ class Client:
         async with self.session.post(
             self._url(index, "/webhooks/rest/webhook"),
             json={"sender": sender, "message": message},
+            headers=rest_headers(),
         ) as response:
             response.raise_for_status()
             replies: list[dict[str, Any]] = await response.json()
@@ -167,7 +178,7 @@ class Client:
 
     async def _stored(self, index: int, sender: str, message: str) -> bool:
         async with self.session.get(
-            self._url(index, f"/conversations/{sender}/tracker"),
+            self._url(index, f"/conversations/{conversation_id('rest', sender)}/tracker"),
             params={"token": self.stacks[index].api_token},
         ) as response:
             response.raise_for_status()
@@ -201,6 +212,7 @@ def cluster(
     migrate(engine)
     engine.dispose()
     api_token, action_token = secrets.token_urlsafe(16), secrets.token_urlsafe(16)
+    share_run_secrets()
     stacks = [
         Stack(
             replace(settings, database_url=postgres_database),
@@ -210,7 +222,11 @@ def cluster(
             profile=PRODUCTION,
             parts=("actions", "rasa"),
             log_dir=tmp_path / f"node{k}",
-            extra_env={**redis_environment, "TICKET_LOCK_LIFETIME": str(LOCK_LIFETIME_SECONDS)},
+            extra_env={
+                **redis_environment,
+                **LOOPBACK_CLIENTS,
+                "TICKET_LOCK_LIFETIME": str(LOCK_LIFETIME_SECONDS),
+            },
         )
         for k in range(SERVERS)
     ]
@@ -234,9 +250,129 @@ def stored_by_sender(database_url: str, senders: Collection[str]) -> dict[str, l
     return by_sender
 
 
+def socketio_turn(base: str) -> list[dict[str, Any]]:
+    """One socket.io conversation turn over long-polling (several HTTP requests), through nginx."""
+    received: list[dict[str, Any]] = []
+    # The certificate is a throw-away self-signed one; trust_env=False, or requests would take
+    # REQUESTS_CA_BUNDLE over verify=False.
+    http = requests.Session()
+    http.trust_env = False
+    client = socketio.Client(http_session=http, ssl_verify=False)
+    client.on("bot_uttered", received.append)
+    session = uuid.uuid4().hex
+    client.connect(base, transports=["polling"])
+    try:
+        client.emit("session_request", {"session_id": session})
+        client.emit("user_uttered", {"message": "can I do pilates?", "session_id": session})
+        deadline = time.monotonic() + 60
+        while not received and time.monotonic() < deadline:
+            client.sleep(0.2)
+    finally:
+        client.disconnect()
+    return received
+
+
+def rasa_command_lines(stacks: Sequence[Stack]) -> list[str]:
+    """What any local user sees of the Rasa processes' arguments (/proc/<pid>/cmdline)."""
+    lines = []
+    for stack in stacks:
+        process = next(s.process for s in stack.servers if s.name == "rasa")
+        assert process is not None
+        lines.append(Path(f"/proc/{process.pid}/cmdline").read_bytes().decode())
+    return lines
+
+
+async def assert_nginx_in_front(front: Front, cluster: Sequence[Stack]) -> None:
+    """The checks of the module docstring, through a real nginx."""
+    public = f"https://127.0.0.1:{front.https}"
+    internal = f"http://127.0.0.1:{front.internal}"
+    token = cluster[0].api_token
+    async with aiohttp.ClientSession(
+        timeout=REQUEST_TIMEOUT, connector=aiohttp.TCPConnector(ssl=False)
+    ) as session:
+        sender = f"nginx-{uuid.uuid4().hex[:8]}"
+        for message in ("hello", "is it safe to exercise?", "what about swimming?", "thanks"):
+            async with session.post(
+                f"{public}/webhooks/rest/webhook",
+                json={"sender": sender, "message": message},
+                headers=rest_headers(),
+            ) as response:
+                assert response.status == 200
+                assert await response.json()
+        async with session.get(f"{public}/", headers={"X-Forwarded-For": "6.6.6.6"}) as response:
+            assert await response.text() == "web"
+            assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+        assert front.web_requests[-1][1]["X-Forwarded-For"] == "127.0.0.1"
+        async with session.get(
+            f"http://127.0.0.1:{front.http}/console", allow_redirects=False
+        ) as response:
+            assert response.status == 301
+        # Rasa's HTTP API, however spelled, is not reachable from outside (token or not).
+        for method, path in [
+            ("GET", "/status"),
+            ("GET", "/version"),
+            ("POST", "/model/train"),
+            ("GET", "/conversations/x/tracker"),
+            ("GET", "/webhooks/../version"),
+            ("GET", "/webhooks/%2e%2e/version"),
+            ("GET", "/webhooks/rest/..%2F..%2Fversion"),
+            ("GET", "/socket.io/../status"),
+        ]:
+            # encoded=True: sent exactly as written, dot segments and escapes included.
+            url = URL(f"{public}{path}?token={token}", encoded=True)
+            async with session.request(method, url) as response:
+                body = await response.text()
+                assert "minimum_compatible_version" not in body, path
+                assert body == "web" or response.status in {400, 404, 405}, (path, body[:200])
+        big = {"sender": sender, "message": "x" * 20_000}
+        async with session.post(f"{public}/webhooks/rest/webhook", json=big) as response:
+            assert response.status == 413
+        async with session.post(
+            f"{public}/webhooks/rest/webhook",
+            data=b"\x1f\x8b",
+            headers={"Content-Encoding": "gzip", "Content-Type": "application/json"},
+        ) as response:
+            assert response.status == 415
+        # The internal port: the token works (given to Rasa by environment, not argv), and so
+        # does the console's JWT, in a header nginx passes on and does not log.
+        async with session.get(f"{internal}/status", params={"token": token}) as response:
+            assert response.status == 200
+        console = RasaClient(internal, cluster[0].run_secrets["RASA_JWT_SECRET"])
+        await console.append(conversation_id("rest", sender), [volunteer_slot(None)])
+        async with session.get(f"{internal}/status") as response:
+            assert response.status == 401
+        replies = await asyncio.to_thread(socketio_turn, public)
+        assert replies, "no socket.io reply through nginx"
+        # Past the per-address burst, nginx answers 429 before the app is reached.
+        statuses = []
+        for _ in range(80):
+            async with session.get(f"{public}/api/history") as response:
+                statuses.append(response.status)
+        assert 429 in statuses
+        assert statuses[0] == 200
+    log = front.log()
+    rest = {line["up"] for line in log if line["path"] == "/webhooks/rest/webhook"}
+    assert rest >= set(front.rasa_addresses), rest
+    polling = [line["up"] for line in log if line["path"].startswith("/socket.io/")]
+    assert len(polling) >= 3
+    assert len(set(polling)) == 1, polling
+    access_log = front.access_log.read_text()
+    assert token not in access_log
+    assert "eyJ" not in access_log  # the start of every JWT (base64 of '{"')
+    jwt_secret = cluster[0].run_secrets["RASA_JWT_SECRET"]
+    for command_line in rasa_command_lines(cluster):
+        assert token not in command_line
+        assert jwt_secret not in command_line
+
+
 async def test_conversations_across_two_servers_survive_one_being_killed(
-    cluster: list[Stack], postgres_database: str, capsys: pytest.CaptureFixture[str]
+    cluster: list[Stack],
+    postgres_database: str,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
 ) -> None:
+    async with nginx_front(cluster, PORTS.rasa + 200, tmp_path / "nginx") as front:
+        await assert_nginx_in_front(front, cluster)
     prefix = f"cluster-{uuid.uuid4().hex[:8]}-"
     scripts = {f"{prefix}{i:02d}": SCRIPTS[i % len(SCRIPTS)] for i in range(CONVERSATIONS)}
     total = sum(len(script) for script in scripts.values())
@@ -263,9 +399,9 @@ async def test_conversations_across_two_servers_survive_one_being_killed(
     figures = client.figures
     figures.conversations = len(scripts)
     figures.messages = client.answered
-    stored = stored_by_sender(postgres_database, list(scripts))
+    stored = stored_by_sender(postgres_database, [conversation_id("rest", s) for s in scripts])
     for sender, script in scripts.items():
-        check_conversation(script, stored.get(sender, []), figures)
+        check_conversation(script, stored.get(conversation_id("rest", sender), []), figures)
     FIGURES_FILE.parent.mkdir(exist_ok=True)
     FIGURES_FILE.write_text(json.dumps(asdict(figures), indent=2) + "\n")
     with capsys.disabled():

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import String, Text, column, create_engine, inspect, or_, select, table
 from sqlalchemy.engine import Engine
 
+from bot.channels.conversations import conversation_id
 from bot.serve import Stack
 from tests.e2e.conftest import Chat
 from tests.e2e.platform_requests import stored_events, stored_payloads
@@ -53,7 +54,11 @@ def test_identifiers_are_redacted_before_they_are_stored(
     )
 
     assert any((m.get("custom") or {}).get("type") == "ask_human" for m in replies)
-    user_texts = [e["text"] for kind, e in stored_events(stack, sender) if kind == "user"]
+    user_texts = [
+        e["text"]
+        for kind, e in stored_events(stack, conversation_id("rest", sender))
+        if kind == "user"
+    ]
     assert user_texts[-1] == (
         "Can a volunteer call me please? My number is [number removed], or email [email removed]"
     )
@@ -67,7 +72,7 @@ def test_delete_my_data_asks_first_then_leaves_no_trace(
     sender = f"forget-{uuid.uuid4().hex[:8]}"
     chat(sender, "is swimming good for me")
     chat(sender, "I get chest pain when I exercise")  # puts it in the volunteers' queue too
-    assert stored_events(stack, sender)
+    assert stored_events(stack, conversation_id("rest", sender))
 
     asked = chat(sender, "please delete my data")
     (question,) = [m["custom"] for m in asked if "custom" in m]
@@ -75,15 +80,19 @@ def test_delete_my_data_asks_first_then_leaves_no_trace(
     assert question["deleted"] is False
     buttons = [b for m in asked for b in m.get("buttons", [])]
     yes = next(b for b in buttons if "Yes" in b["title"])
-    assert stored_events(stack, sender), "nothing is deleted before the user confirms"
+    assert stored_events(stack, conversation_id("rest", sender)), (
+        "nothing is deleted before the user confirms"
+    )
 
     (done,) = [m for m in chat(sender, yes["payload"]) if "custom" in m]
     assert done["custom"]["deleted"] is True
-    assert stored_events(stack, sender) == []
+    assert stored_events(stack, conversation_id("rest", sender)) == []
     assert rows_mentioning(database, sender) == {}
 
     # Writing again starts a new conversation, stored as usual.
     chat(sender, "can I do tai chi")
-    assert [p["topic"] for p in stored_payloads(stack, sender) if p["type"] == "answer"] == [
-        "tai_chi"
-    ]
+    assert [
+        p["topic"]
+        for p in stored_payloads(stack, conversation_id("rest", sender))
+        if p["type"] == "answer"
+    ] == ["tai_chi"]

@@ -23,12 +23,14 @@
       launcher: "Ask about exercise",
       close: "Close chat",
       restart: "Start again",
+      end: "End and clear",
       smaller: "Smaller text",
       larger: "Larger text",
       input: "Type your question",
       send: "Send",
       human: "Talk to a person",
       sources: "Sources",
+      moreSources: "More sources",
       notice: "Please note",
       feedback: "Was this answer helpful?",
       helped: "This helped",
@@ -47,10 +49,15 @@
   var SIZE_KEY = "mw-text-size";
   var PENDING_MS = 400;
 
-  var sessionId = localStorage.getItem(SESSION_KEY);
+  // The session secret and unsent messages live only as long as this tab (sessionStorage), so the
+  // next person on a shared computer does not find them; copies older versions kept are removed.
+  var OUTBOX_KEY = "mw-outbox";
+  localStorage.removeItem(SESSION_KEY);
+  localStorage.removeItem(OUTBOX_KEY);
+  var sessionId = sessionStorage.getItem(SESSION_KEY);
   var socket = null;
   var confirmed = false;
-  var outbox = JSON.parse(localStorage.getItem("mw-outbox") || "[]");
+  var outbox = JSON.parse(sessionStorage.getItem(OUTBOX_KEY) || "[]");
   var pendingTexts = [];
   var pendingTimer = null;
 
@@ -65,6 +72,24 @@
       if (child) node.appendChild(child);
     });
     return node;
+  }
+
+  // Only http(s) addresses become links: a "javascript:" URL would run in the charity's page.
+  function webLink(url) { return typeof url === "string" && /^https?:\/\//i.test(url); }
+
+  // "End and clear": forget this conversation in this browser; the next one starts afresh.
+  function endAndClear() {
+    sessionStorage.removeItem(SESSION_KEY);
+    sessionStorage.removeItem(OUTBOX_KEY);
+    sessionId = null;
+    outbox = [];
+    if (socket) { socket.off(); socket.disconnect(); socket = null; }
+    confirmed = false;
+    started = false;
+    log.textContent = "";
+    status.hidden = true;
+    typing.hidden = true;
+    hide();
   }
 
   function newSessionId() {
@@ -89,6 +114,7 @@
   var smaller = el("button", { type: "button", className: "mw-tool", "aria-label": STRINGS.smaller, text: "A−" });
   var larger = el("button", { type: "button", className: "mw-tool", "aria-label": STRINGS.larger, text: "A+" });
   var restart = el("button", { type: "button", className: "mw-tool", text: STRINGS.restart });
+  var end = el("button", { type: "button", className: "mw-tool", text: STRINGS.end });
   var close = el("button", { type: "button", className: "mw-tool", "aria-label": STRINGS.close, text: "✕" });
   var status = el("div", { className: "mw-status", role: "status", hidden: "" });
   var log = el("div", {
@@ -107,7 +133,7 @@
   var panel = el("section", {
     className: "mw-panel", id: "mw-panel", role: "dialog", "aria-labelledby": "mw-title", hidden: "",
   }, [
-    el("header", { className: "mw-header" }, [title, el("div", { className: "mw-tools" }, [smaller, larger, restart, close])]),
+    el("header", { className: "mw-header" }, [title, el("div", { className: "mw-tools" }, [smaller, larger, restart, end, close])]),
     status, log, typing, form, human,
   ]);
   root.appendChild(launcher);
@@ -177,26 +203,58 @@
         text: STRINGS.call + " " + payload.emergency_number,
       }));
     }
+    // The urgent advice stands alone; what follows it is set off by a visible line.
+    if (payload.type === "red_flag") bubble.appendChild(el("hr", { className: "mw-divider" }));
     if (payload.evidence) bubble.appendChild(el("p", { className: "mw-evidence", text: payload.evidence }));
-    if (payload.sources && payload.sources.length) {
-      var list = el("ul");
-      payload.sources.forEach(function (source) {
-        var item = source.url
-          ? el("a", { href: source.url, target: "_blank", rel: "noopener", text: source.short })
-          : el("span", { text: source.short });
-        list.appendChild(el("li", {}, [item]));
-      });
-      bubble.appendChild(el("details", { className: "mw-sources" }, [el("summary", { text: STRINGS.sources }), list]));
-    }
-    if (payload.disclaimer_texts && payload.disclaimer_texts.length) {
-      bubble.appendChild(el("div", { className: "mw-disclaimers" }, [el("strong", { text: STRINGS.notice + ": " })]
-        .concat(payload.disclaimer_texts.map(function (t) { return el("p", { text: t }); }))));
-    }
+    if (payload.sources && payload.sources.length) bubble.appendChild(sourcesBlock(payload));
+    var notice = disclaimersBlock(payload);
+    if (notice) bubble.appendChild(notice);
     if (payload.type === "answer" && live) bubble.appendChild(feedback(payload));
     var replies = quickReplies(buttons, live);
     if (replies) bubble.appendChild(replies);
     log.appendChild(bubble);
     scrollDown();
+  }
+
+  // "Sources (5)": a marked control that expands to the first SOURCES_SHOWN links, the rest
+  // behind "more"; a "Tell me more" reply lists them all.
+  var SOURCES_SHOWN = 3;
+  function sourcesBlock(payload) {
+    var sources = payload.sources;
+    var limit = payload.type === "more" ? sources.length : SOURCES_SHOWN;
+    var list = el("ul");
+    var hidden = [];
+    sources.forEach(function (source, i) {
+      var link = webLink(source.url)
+        ? el("a", { href: source.url, target: "_blank", rel: "noopener", text: source.short })
+        : el("span", { text: source.short });
+      var item = el("li", {}, [link]);
+      if (i >= limit) { item.hidden = true; hidden.push(item); }
+      list.appendChild(item);
+    });
+    var label = STRINGS.sources + " (" + sources.length + ")";
+    var block = el("details", { className: "mw-sources" }, [el("summary", { text: label }), list]);
+    if (hidden.length) {
+      var more = el("button", {
+        type: "button", className: "mw-more-sources", text: STRINGS.moreSources + " (" + hidden.length + ")",
+      });
+      more.addEventListener("click", function () {
+        hidden.forEach(function (item) { item.hidden = false; });
+        more.remove();
+        hidden[0].querySelector("a, span").focus();
+      });
+      block.appendChild(more);
+    }
+    return block;
+  }
+
+  // Both disclaimers on every guidance reply: in full once a session, then in their short wording.
+  function disclaimersBlock(payload) {
+    var compact = payload.disclaimer_style === "compact";
+    var texts = (compact ? payload.disclaimer_compact : payload.disclaimer_texts) || [];
+    if (!texts.length) return null;  // a crisis reply is about staying safe, not exercise
+    return el("div", { className: "mw-disclaimers" }, [el("strong", { text: STRINGS.notice + ": " })]
+      .concat(texts.map(function (t) { return el("p", { text: t }); })));
   }
 
   function textBubble(text, buttons, live) {
@@ -249,7 +307,7 @@
   }
 
   // ---- the connection -----------------------------------------------------------------------
-  function saveOutbox() { localStorage.setItem("mw-outbox", JSON.stringify(outbox)); }
+  function saveOutbox() { sessionStorage.setItem(OUTBOX_KEY, JSON.stringify(outbox)); }
 
   function flushOutbox() {
     while (confirmed && socket && socket.connected && outbox.length) {
@@ -291,11 +349,11 @@
     var fresh = !sessionId;
     if (fresh) {
       sessionId = newSessionId();
-      localStorage.setItem(SESSION_KEY, sessionId);
+      sessionStorage.setItem(SESSION_KEY, sessionId);
     }
     var loaded = fresh
       ? Promise.resolve([])
-      : fetch(base + "/api/history/" + sessionId).then(function (r) { return r.ok ? r.json() : { messages: [] }; })
+      : fetch(base + "/api/history", { headers: { "X-Session-Secret": sessionId } }).then(function (r) { return r.ok ? r.json() : { messages: [] }; })
           .then(function (body) { return body.messages; }).catch(function () { return []; });
     return loaded.then(function (messages) {
       renderHistory(messages);
@@ -328,9 +386,10 @@
   smaller.addEventListener("click", function () { size = Math.max(0.85, size - 0.15); applySize(); });
   larger.addEventListener("click", function () { size = Math.min(1.9, size + 0.15); applySize(); });
   human.addEventListener("click", function () { say("/ask_human", STRINGS.human); });
+  end.addEventListener("click", endAndClear);
   restart.addEventListener("click", function () {
     sessionId = newSessionId();
-    localStorage.setItem(SESSION_KEY, sessionId);
+    sessionStorage.setItem(SESSION_KEY, sessionId);
     outbox = [];
     saveOutbox();
     log.textContent = "";
@@ -353,7 +412,6 @@
     io = window.io;
     launcher.disabled = false;
     root.dataset.ready = "true";
-    if (sessionId) open();  // a conversation in progress reopens after a reload
   });
   document.head.appendChild(loader);
 })();
