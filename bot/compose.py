@@ -7,12 +7,13 @@ channel and a structured payload (the contract the widget, channels and console 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from bot.knowledge.schema import REQUIRED_DISCLAIMERS, Entry, KnowledgeSet, Source
+from bot.knowledge.schema import REQUIRED_DISCLAIMERS, Entry, KnowledgeSet, Source, Subject
 from bot.routing import Router
 from bot.safety.lexicon import Urgency
 
@@ -22,11 +23,21 @@ class ReplyType(str, Enum):
 
     ANSWER = "answer"
     WELCOME = "welcome"
+    # "Tell me more": the longer detail behind an answer, with all its sources.
+    MORE = "more"
+    # A greeting in a session that was already welcomed: hello, without the whole welcome again.
+    GREETING = "greeting"
     FALLBACK = "fallback"
     OUT_OF_SCOPE = "out_of_scope"
+    # A subject our sources leave out (knowledge/uncovered.yml): who to ask, and a volunteer.
+    NOT_COVERED = "not_covered"
     RED_FLAG = "red_flag"
     CRISIS = "crisis"
     CLARIFY = "clarify"
+    # Thanks, goodbye, "are you a bot?": the assistant's own short words.
+    SMALL_TALK = "small_talk"
+    # Not about exercise and myositis, and not a medical question either.
+    OFF_TOPIC = "off_topic"
     ASK_HUMAN = "ask_human"
     HANDOFF = "handoff"
     VOLUNTEER = "volunteer"
@@ -37,6 +48,17 @@ class ReplyType(str, Enum):
     LIMIT = "limit"
 
 
+# Intents answered by one of the assistant's own short messages (small_talk_<intent>).
+SMALL_TALK_INTENTS = (
+    "goodbye",
+    "thanks",
+    "bot_challenge",
+    "chitchat",
+    "affirm",
+    "deny",
+    "feedback",
+)
+
 # Topics offered as buttons when the assistant introduces itself or did not understand.
 STARTER_TOPICS = (
     "exercise_safety",
@@ -46,6 +68,12 @@ STARTER_TOPICS = (
     "ibm",
     "pregnancy",
 )
+
+
+# Sources shown with an answer before "and N more": the rest are one tap away (Tell me more).
+SOURCES_SHOWN = 3
+# Between a warning-sign reply's urgent advice and its disclaimers, on text channels.
+DIVIDER = "----------"
 
 
 @dataclass(frozen=True)
@@ -68,6 +96,14 @@ class Reply:
     payload: dict[str, Any]
     buttons: tuple[Button, ...] = field(default=())
 
+    def with_compact_disclaimers(self) -> Reply:
+        """The same reply with the disclaimers' short wording (the full one was already shown).
+
+        Both disclaimers stay; only their wording is shorter.
+        """
+        payload = {**self.payload, "disclaimer_style": "compact"}
+        return Reply("\n\n".join(reply_blocks(payload)), payload, self.buttons)
+
     def as_message(self) -> dict[str, Any]:
         """The reply as Rasa hands a bot message to an output channel."""
         return {
@@ -87,6 +123,7 @@ class Composer:
         self.router = router
         self.contacts = dict(contacts)
         self.disclaimers = tuple(knowledge.disclaimers[d] for d in REQUIRED_DISCLAIMERS)
+        self.entries = {e.id: e for e in knowledge.entries}
 
     def topic_buttons(self, topics: Sequence[str]) -> tuple[Button, ...]:
         """Return one quick reply per topic, labelled as a patient would ask."""
@@ -94,29 +131,91 @@ class Composer:
             Button(self.knowledge.topics[t].button, self.router.button_payload(t)) for t in topics
         )
 
-    def answer(self, topic: str, entries: Sequence[Entry], tailor_to: Sequence[str] = ()) -> Reply:
+    def answer(
+        self,
+        topic: str,
+        entries: Sequence[Entry],
+        tailor_to: Sequence[str] = (),
+        subtype: str | None = None,
+        also: Sequence[str] = (),
+    ) -> Reply:
         """Compose the answer to a question about ``topic`` from its best ``entries``.
 
         ``tailor_to`` names subtypes with entries of their own in this topic, offered as buttons
         when the user's subtype is unknown: the general answer comes first, never a question.
+        ``also`` names the topics of the message's other questions: each other topic gets an
+        "Also: <title>" button, first, since the user asked it (and a platform that shows few
+        buttons keeps it); a follow-up button to the same topic is then left out.
+        For someone with IMNM, where no exercise study exists, advice drawn from other kinds of
+        myositis says so unless an entry already does.
         """
         if not entries:
             raise ValueError(f"an answer about '{topic}' needs at least one entry")
+        paragraphs = [e.answer for e in entries]
+        if subtype == "IMNM" and not any("IMNM" in e.answer for e in entries):
+            paragraphs.append(self._text("not_studied_in_imnm"))
         tailor = [
             Button(self._text(f"tailor_{s}"), f'/inform{{"myositis_type": "{s}"}}')
             for s in tailor_to
         ]
+        more = [self.more_button(entries)] if self.has_more(entries) else []
+        others = [t for t in dict.fromkeys(also) if t != topic and t in self.knowledge.topics]
+        asked = [
+            Button(
+                self._text("also", title=self.knowledge.topics[t].title),
+                self.router.button_payload(t),
+            )
+            for t in others
+        ]
+        follow_ups = [t for t in self.knowledge.topics[topic].next if t not in others]
         return self._compose(
             ReplyType.ANSWER,
             topic,
-            paragraphs=[e.answer for e in entries],
+            paragraphs=paragraphs,
             entries=entries,
-            buttons=[*self.topic_buttons(self.knowledge.topics[topic].next), *tailor],
+            buttons=[*asked, *more, *self.topic_buttons(follow_ups), *tailor],
+        )
+
+    @staticmethod
+    def has_more(entries: Sequence[Entry]) -> bool:
+        """Whether "Tell me more" has something to add: a detail, or sources not shown first."""
+        ids = {sid for e in entries for sid in e.sources}
+        return any(e.detail for e in entries) or len(ids) > SOURCES_SHOWN
+
+    def more_button(self, entries: Sequence[Entry]) -> Button:
+        """The "Tell me more" button; its payload names the entries, so no memory is needed."""
+        ids = json.dumps([e.id for e in entries], separators=(",", ":"))
+        return Button(self._text("tell_me_more"), f'/tell_me_more{{"entries":{ids}}}')
+
+    def more(self, entry_ids: Sequence[str]) -> Reply:
+        """The longer detail of the entries behind an answer, with every source they cite.
+
+        Unknown ids are skipped (content may have changed since the answer); with nothing to
+        add, the user is told so and offered topics.
+        """
+        entries = [self.entries[i] for i in dict.fromkeys(entry_ids) if i in self.entries]
+        if not entries or not self.has_more(entries):
+            return self._message(
+                ReplyType.MORE, "nothing_more", self.topic_buttons(STARTER_TOPICS), more_of=[]
+            )
+        details = [e.detail for e in entries if e.detail]
+        topic = entries[0].topic
+        return self._compose(
+            ReplyType.MORE,
+            topic,
+            paragraphs=details or [self._text("all_sources")],
+            entries=entries,
+            buttons=self.topic_buttons(self.knowledge.topics[topic].next),
+            extra={"more_of": [e.id for e in entries]},
         )
 
     def welcome(self) -> Reply:
         """Introduce the assistant: what it can and cannot do, with topics to tap."""
         return self._message(ReplyType.WELCOME, "welcome", self.topic_buttons(STARTER_TOPICS))
+
+    def greet_again(self) -> Reply:
+        """Answer a greeting after the welcome: one welcome a session is enough."""
+        return self._message(ReplyType.GREETING, "greet_again", self.topic_buttons(STARTER_TOPICS))
 
     def fallback(self, suggestions: Sequence[str]) -> Reply:
         """First miss: "did you mean...?" with the likeliest topics and "Something else"."""
@@ -140,8 +239,43 @@ class Composer:
             ReplyType.OUT_OF_SCOPE, "medical", self.topic_buttons(STARTER_TOPICS[:3])
         )
 
+    def not_covered(self, subject: Subject) -> Reply:
+        """Say plainly that our sources do not cover ``subject``: who to ask, and a volunteer.
+
+        Nothing about the subject itself is said, since nothing about it can be checked.
+        """
+        return self._message(
+            ReplyType.NOT_COVERED,
+            "not_covered",
+            [Button(self._text("pass_to_volunteer"), "/ask_human")],
+            values={"subject": subject.name, "ask": subject.ask},
+            subject=subject.id,
+        )
+
+    def small_talk(self, intent: str) -> Reply:
+        """Answer small talk (``intent`` is one of SMALL_TALK_INTENTS) like any other reply."""
+        return self._message(ReplyType.SMALL_TALK, f"small_talk_{intent}", intent=intent)
+
+    def off_topic(self) -> Reply:
+        """Say kindly what the assistant covers when a message is about something else."""
+        return self._message(
+            ReplyType.OFF_TOPIC, "off_topic", self.topic_buttons(STARTER_TOPICS[:3])
+        )
+
+    def other_language(self, language: str) -> Reply:
+        """Say, in ``language`` where there is a line for it, that only English is understood.
+
+        A fallback of stage 1, so that a second miss offers a volunteer.
+        """
+        key = f"other_language_{language}"
+        key = key if key in self.knowledge.messages else "other_language"
+        return self._message(ReplyType.FALLBACK, key, stage=1, language=language)
+
     def crisis(self) -> Reply:
-        """Answer thoughts of self-harm: crisis line and emergency number, nothing else first."""
+        """Answer thoughts of self-harm: crisis line and emergency number, nothing else.
+
+        It is about staying safe, not exercise, so it carries no exercise disclaimer.
+        """
         return self._message(ReplyType.CRISIS, "crisis")
 
     def red_flag(self, urgency: Urgency, source_ids: Sequence[str] = ()) -> Reply:
@@ -273,6 +407,7 @@ class Composer:
         extra: Mapping[str, Any] | None = None,
     ) -> Reply:
         sources = self.sources_of(entries) if sources is None else sources
+        disclaimers = () if kind is ReplyType.CRISIS else self.disclaimers
         payload = {
             "type": kind.value,
             "topic": topic,
@@ -284,32 +419,48 @@ class Composer:
                 {"id": s.id, "short": s.short, "citation": s.citation, "url": s.url}
                 for s in sources
             ],
-            "disclaimers": [d.id for d in self.disclaimers],
-            "disclaimer_texts": [d.text for d in self.disclaimers],
-            "disclaimer_compact": [d.compact for d in self.disclaimers],
+            "disclaimers": [d.id for d in disclaimers],
+            "disclaimer_texts": [d.text for d in disclaimers],
+            "disclaimer_compact": [d.compact for d in disclaimers],
+            "disclaimer_style": "full",
             **(extra or {}),
         }
         return Reply("\n\n".join(reply_blocks(payload)), payload, tuple(buttons))
 
 
-def reply_blocks(payload: Mapping[str, Any], *, compact: bool = False) -> list[str]:
+def reply_blocks(
+    payload: Mapping[str, Any], *, compact: bool = False, all_sources: bool = False
+) -> list[str]:
     """Return a reply's text as paragraphs, in the order every channel shows them.
 
     The body comes first (for a warning sign, the advice to stop and get help), then the strength
-    of the evidence, the sources with their links and the disclaimers, which are never left out:
-    ``compact`` only picks their short wording, for channels where length is tight.
+    of the evidence, the sources and the disclaimers, which are never left out: ``compact`` (or
+    the payload's ``disclaimer_style``) only picks their short wording. An answer lists its first
+    `SOURCES_SHOWN` sources and says how many more "Tell me more" shows; a warning-sign reply
+    puts a divider between the urgent advice and the rest. A crisis reply has no disclaimers.
+    ``all_sources`` lists every source (text read off-line, such as a volunteer's e-mail).
     """
     blocks = list(payload["body"])
+    if payload.get("type") == ReplyType.RED_FLAG.value:
+        blocks.append(DIVIDER)
     if payload.get("evidence"):
         blocks.append("How strong is the evidence? " + payload["evidence"])
     if payload.get("sources"):
-        blocks.append(
-            "Sources: "
-            + "; ".join(
-                f"{s['short']} {s['url']}" if s.get("url") else s["short"]
-                for s in payload["sources"]
-            )
-        )
+        blocks.append(sources_block(payload, all_sources=all_sources))
+    compact = compact or payload.get("disclaimer_style") == "compact"
     disclaimers = payload["disclaimer_compact" if compact else "disclaimer_texts"]
-    blocks.append("Please note: " + " ".join(disclaimers))
+    if disclaimers:
+        blocks.append("Please note: " + " ".join(disclaimers))
     return blocks
+
+
+def sources_block(payload: Mapping[str, Any], *, all_sources: bool = False) -> str:
+    """The sources as text: all of them for "Tell me more", else the first few and a count."""
+    sources = payload["sources"]
+    every = all_sources or payload.get("type") == ReplyType.MORE.value
+    shown = sources if every else sources[:SOURCES_SHOWN]
+    text = f"Sources ({len(sources)}): " + "; ".join(
+        f"{s['short']} {s['url']}" if s.get("url") else s["short"] for s in shown
+    )
+    hidden = len(sources) - len(shown)
+    return text + (f'; and {hidden} more (ask "tell me more")' if hidden else "")

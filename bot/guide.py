@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,9 +11,10 @@ from bot.db import engine_for
 from bot.knowledge import repository
 from bot.knowledge.index import KnowledgeIndex, Query
 from bot.knowledge.schema import SUBTYPES, Entry, KnowledgeSet
+from bot.knowledge.uncovered import UncoveredSubjects, read_uncovered
 from bot.knowledge.vocabulary import read_vocabulary
 from bot.nlp.analyzer import Analyzer
-from bot.routing import Router
+from bot.routing import COARSE_TOPICS, TOPIC_INTENTS, Question, Router, points_back
 from bot.settings import Settings
 from bot.volunteer_hours import VolunteerHours
 
@@ -43,6 +44,7 @@ class Guide:
     router: Router
     composer: Composer
     hours: VolunteerHours
+    uncovered: UncoveredSubjects
     max_entries: int = 2
 
     @classmethod
@@ -60,21 +62,25 @@ class Guide:
     def from_knowledge(cls, knowledge: KnowledgeSet, settings: Settings) -> Guide:
         """Build the guide from knowledge already in memory."""
         composer = composer_for(knowledge, settings)
-        index = KnowledgeIndex(knowledge, Analyzer.from_path(settings.spacy_pipeline))
+        analyzer = Analyzer.from_path(settings.spacy_pipeline)
+        index = KnowledgeIndex(knowledge, analyzer)
         hours = VolunteerHours.parse(settings.volunteer_hours, settings.volunteer_timezone)
+        uncovered = UncoveredSubjects(
+            read_uncovered(settings.knowledge_dir / "uncovered.yml"), analyzer.nlp
+        )
         return cls(
-            knowledge, index, composer.router, composer, hours, settings.max_entries_per_answer
+            knowledge,
+            index,
+            composer.router,
+            composer,
+            hours,
+            uncovered,
+            settings.max_entries_per_answer,
         )
 
     def select(self, query: Query) -> list[Entry]:
-        """Return the entries that best answer ``query``: the best one, and close runners-up.
-
-        If nothing in the topic applies to the user's subtype, the general ranking is used, so a
-        question is always answered rather than blocked.
-        """
+        """Return the entries that best answer ``query``: the best one, and close runners-up."""
         ranked = self.index.search(query, limit=self.max_entries)
-        if not ranked and query.subtype:
-            ranked = self.index.search(Query(query.text, query.topic), limit=self.max_entries)
         if not ranked:
             return []
         best = ranked[0].score
@@ -82,13 +88,35 @@ class Guide:
             r.entry for r in ranked[1:] if best > 0 and r.score >= SECOND_ENTRY_SHARE * best
         ]
 
-    def answer(self, topic: str, text: str = "", subtype: str | None = None) -> Reply:
+    def resolve(self, topic: str, text: str, subtype: str | None) -> tuple[str, list[Entry]]:
+        """Return the topic that answers and its entries, so that every question gets an answer.
+
+        A topic may have nothing written for the user's subtype (strength training has no entry
+        for JDM). Then the subtype's own topic answers if it has a fitting entry (a child's
+        strength training is covered under JDM); failing that, the topic's entries for other
+        groups answer, which is what someone asking about that topic by name wants (the IBM
+        topic for a person with PM).
+        """
+        entries = self.select(Query(text, topic, subtype))
+        if entries:
+            return topic, entries
+        own = self.router.vocabulary.topic_for("myositis_type", subtype)
+        if own and own != topic:
+            entries = self.select(Query(text, own, subtype))
+            if entries:
+                return own, entries
+        return topic, self.select(Query(text, topic, None, detect_subtype=False))
+
+    def answer(
+        self, topic: str, text: str = "", subtype: str | None = None, also: Sequence[str] = ()
+    ) -> Reply:
         """Compose the answer to ``text`` about ``topic`` for someone with ``subtype``.
 
         With the subtype unknown, subtypes that have entries of their own here are offered as
-        buttons to tailor the answer.
+        buttons to tailor the answer. ``also`` holds the topics of the message's other questions,
+        offered as buttons. The reply's payload names the topic that answered.
         """
-        entries = self.select(Query(text, topic, subtype))
+        topic, entries = self.resolve(topic, text, subtype)
         tailor: list[str] = []
         if subtype is None:
             in_topic = self.knowledge.entries_of(topic)
@@ -96,7 +124,37 @@ class Guide:
             # A topic about one subtype only (IBM, JDM, IMNM) has nothing to tailor.
             if len(specific) > 1 or any(e.is_general for e in in_topic):
                 tailor = specific
-        return self.composer.answer(topic, entries, tailor)
+        return self.composer.answer(topic, entries, tailor, subtype, also)
+
+    def question_topic(self, question: Question, likely_intents: Collection[str]) -> str | None:
+        """The topic of one question of a message that asks several, if it shows one.
+
+        The question's own deciding word first (see `Router.deciding_topic`). Failing that, the
+        topic of the knowledge entry that best matches its words, but only when the classifier
+        also gave that topic's intent a fair chance: both must agree, so that a stray word does
+        not add a button. A broad question that points back ("Can I swim? Is it ok for DM?")
+        asks about the question before it, so it is no question apart.
+        """
+        named = self.router.deciding_topic(question)
+        if named:
+            return named
+        likely = {TOPIC_INTENTS[i] for i in likely_intents if i in TOPIC_INTENTS}
+        ranked = self.index.search(Query(question.text), limit=1)
+        if not ranked or ranked[0].score <= 0 or ranked[0].entry.topic not in likely:
+            return None
+        topic = ranked[0].entry.topic
+        return None if topic in COARSE_TOPICS and points_back(question.text) else topic
+
+    def not_covered(self, question: str, message: str) -> Reply | None:
+        """The "our sources don't cover this" reply if ``question`` asks about such a subject.
+
+        Checked before any topic answers, so that a question the sources leave out gets an honest
+        referral and a volunteer, not the nearest topic's general answer. ``message`` is the
+        whole text, for subjects that a story sentence can set ("I have lung disease. Can I
+        hike?").
+        """
+        subject = self.uncovered.find(question, message)
+        return None if subject is None else self.composer.not_covered(subject)
 
     def fallback(
         self,

@@ -38,6 +38,9 @@ class Query:
     text: str = ""
     topic: str | None = None
     subtype: str | None = None
+    # False: rank every entry of the topic, even when the text names a subtype (a last resort
+    # when nothing in the topic is written for that subtype).
+    detect_subtype: bool = True
 
 
 @dataclass(frozen=True)
@@ -94,7 +97,7 @@ class KnowledgeIndex:
         """
         analysis = self.analyzer.analyse(query.text) if query.text else None
         terms = analysis.terms if analysis else ()
-        if query.subtype is None and analysis is not None:
+        if query.subtype is None and query.detect_subtype and analysis is not None:
             named = [value for label, value in analysis.entities if label == "myositis_type"]
             query = Query(query.text, query.topic, named[0] if named else None)
         candidates = (

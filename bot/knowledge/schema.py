@@ -45,6 +45,32 @@ REQUIRED_MESSAGES = (
     "not_saved",
     "too_long",
     "slow_down",
+    "small_talk_goodbye",
+    "small_talk_thanks",
+    "small_talk_bot_challenge",
+    "small_talk_chitchat",
+    "small_talk_affirm",
+    "small_talk_deny",
+    "small_talk_feedback",
+    "off_topic",
+    "other_language",
+    "other_language_es",
+    "other_language_fr",
+    "other_language_de",
+    "other_language_pt",
+    "other_language_it",
+    "greet_again",
+    "tell_me_more",
+    "also",
+    "nothing_more",
+    "all_sources",
+    "not_studied_in_imnm",
+    "not_covered",
+)
+# Messages written in another language (``other_language_es``...): an English reading formula
+# says nothing about them, so they are kept short instead of graded.
+TRANSLATED_MESSAGES = frozenset(
+    k for k in REQUIRED_MESSAGES if re.fullmatch(r"other_language_[a-z]{2}", k)
 )
 _ID = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
@@ -131,6 +157,25 @@ class Entry:
     def is_general(self) -> bool:
         """Whether the entry holds for every subtype."""
         return ALL_SUBTYPES in self.subtypes
+
+
+Phrase = tuple[str, ...]
+# A pattern matches when each of its groups has one of its phrases in the question.
+Pattern = tuple[tuple[Phrase, ...], ...]
+
+
+@dataclass(frozen=True)
+class Subject:
+    """A subject our sources leave out (knowledge/uncovered.yml): name, who to ask, its words."""
+
+    id: str
+    name: str
+    ask: str
+    when: tuple[Pattern, ...]
+    unless: tuple[Phrase, ...]
+    # Matched on the whole message, not only its question sentence: the story can set it.
+    whole_message: bool
+    reviewed: dt.date
 
 
 @dataclass(frozen=True)
