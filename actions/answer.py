@@ -9,19 +9,76 @@ from typing_extensions import override
 from actions.base import ReplyAction
 from actions.conversation import fallback
 from actions.tracker_view import Turn
-from bot.compose import Reply
+from bot.compose import SMALL_TALK_INTENTS, Reply
 from bot.guide import Guide
+from bot.nlp.english import is_gibberish
 
 
 class ActionAnswer(ReplyAction):
-    """Resolve the topic from intent, entities and context; answer through the composer."""
+    """Resolve the topic from intent, entities and context; answer through the composer.
+
+    A question on a subject our sources leave out gets the "not covered" reply instead, whatever
+    topic or fallback its words would otherwise lead to.
+    """
 
     action_name = "action_answer"
 
     @override
     def respond(self, guide: Guide, turn: Turn, tracker: Tracker) -> tuple[Reply, list[EventType]]:
-        topic = guide.router.topic_for(turn.intent, turn.entities, turn.last_topic, turn.text)
+        """Answer the message's main question; offer its other questions' topics as buttons.
+
+        With several questions, the main one (`Router.main_question`) is the focus, so that its
+        words, not those of the other questions, outrank the intent.
+        """
+        not_covered = guide.not_covered(turn.question, turn.text)
+        if not_covered is not None:
+            return not_covered, []
+        topics = [guide.question_topic(q, turn.likely_intents) for q in turn.questions]
+        focus = (
+            guide.router.main_question(turn.intent, turn.questions, topics).entities
+            if turn.questions
+            else turn.focus
+        )
+        topic = guide.router.topic_for(
+            turn.intent, turn.entities, turn.last_topic, turn.text, focus
+        )
         if topic is None:
-            return fallback(guide, turn), []
-        reply = guide.answer(topic, turn.text, turn.subtype)
-        return reply, [SlotSet("last_topic", topic), SlotSet("myositis_type", turn.subtype)]
+            return self.otherwise(guide, turn), []
+        reply = guide.answer(topic, turn.text, turn.subtype, [t for t in topics if t])
+        answered = reply.payload["topic"]
+        return reply, [SlotSet("last_topic", answered), SlotSet("myositis_type", turn.subtype)]
+
+    def otherwise(self, guide: Guide, turn: Turn) -> Reply:
+        """The reply when the message asks about no topic: the two-stage fallback."""
+        return fallback(guide, turn)
+
+
+class ActionFallback(ActionAnswer):
+    """When the assistant is unsure, suggest the likeliest topics; on a second miss, a person.
+
+    A short message that names a kind of exercise ("bike?") is answered instead.
+    """
+
+    action_name = "action_fallback"
+
+
+class ActionSmallTalk(ActionAnswer):
+    """Answer thanks, goodbye, "are you a bot?", "what can you do?" and off-topic messages.
+
+    These were static domain responses, which carried no payload; now every reply has one. A
+    message that names a kind of exercise ("weights ok") is answered as a question about it, and
+    keyboard mashing taken for "yes" or "no" gets the fallback. "What can you do?" gets the
+    welcome, but "can you tell me about tai chi?" is answered as a question about tai chi.
+    """
+
+    action_name = "action_small_talk"
+
+    @override
+    def otherwise(self, guide: Guide, turn: Turn) -> Reply:
+        if turn.intent == "ask_capabilities":
+            return guide.composer.welcome()
+        if is_gibberish(turn.text):
+            return fallback(guide, turn)
+        if turn.intent in SMALL_TALK_INTENTS:
+            return guide.composer.small_talk(turn.intent)
+        return guide.composer.off_topic()

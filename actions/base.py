@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from typing_extensions import override
 
 from actions.runtime import get_guide
-from actions.tracker_view import Turn, latest_turn, session_is_silent
+from actions.tracker_view import Turn, full_disclaimers_shown, latest_turn, session_is_silent
 from bot.compose import Reply, ReplyType
 from bot.guide import Guide
 
@@ -34,6 +34,9 @@ class ReplyAction(Action, metaclass=ABCMeta):
     The first reply of a session is preceded by the welcome, unless it is urgent: Rasa starts a
     session before it reads the first message, so the welcome waits until it is known that the
     message does not report a warning sign, whose advice must come first.
+
+    The disclaimers are worded in full once a session, then compactly: both are always there,
+    but a phone screen is not filled with the same two paragraphs under every answer.
     """
 
     action_name: ClassVar[str]
@@ -50,9 +53,16 @@ class ReplyAction(Action, metaclass=ABCMeta):
         reply, events = self.respond(guide, latest_turn(tracker), tracker)
         if reply is None:
             return events
+        replies = [reply]
         if reply.payload["type"] not in SENT_WITHOUT_WELCOME and session_is_silent(tracker):
-            _send(dispatcher, guide.composer.welcome())
-        _send(dispatcher, reply)
+            replies.insert(0, guide.composer.welcome())
+        full_shown = full_disclaimers_shown(tracker)
+        for each in replies:
+            if not each.payload["disclaimer_texts"]:
+                _send(dispatcher, each)  # a crisis reply: no exercise disclaimer to shorten
+                continue
+            _send(dispatcher, each.with_compact_disclaimers() if full_shown else each)
+            full_shown = True
         return events
 
     @abstractmethod

@@ -10,6 +10,7 @@ from actions.base import ReplyAction
 from actions.tracker_view import Turn
 from bot.compose import Reply
 from bot.guide import Guide
+from bot.nlp.english import is_question
 from bot.safety.lexicon import Urgency
 
 # Cited when the urgency comes from the user's own button, with no sign found in words.
@@ -21,7 +22,9 @@ class ActionSafety(ReplyAction):
 
     The safety net in the NLU pipeline found the sign (or the crisis) by rules; when only the
     classifier thinks a warning sign was reported, the action asks one short question instead of
-    guessing an urgency.
+    guessing an urgency, unless the message is a question on a subject our sources leave out
+    ("should I train my breathing muscles?"), with no sign the rules found even in a hypothetical
+    clause: that gets the "not covered" reply, which also says where to get help now.
     """
 
     action_name = "action_safety"
@@ -37,14 +40,23 @@ class ActionSafety(ReplyAction):
             sources = report.get("sources") or GENERAL_WARNING_SOURCES
             reply = composer.red_flag(Urgency(urgency), sources)
             return reply, [SlotSet("safety_flag", urgency)]
+        if not report.get("uncertain") and is_question(turn.question):
+            not_covered = guide.not_covered(turn.question, turn.text)
+            if not_covered is not None:
+                return not_covered, []
         return composer.clarify_warning_sign(), []
 
 
 class ActionDeclineMedical(ReplyAction):
-    """Decline questions about medicines, diagnosis and treatments kindly, with a referral."""
+    """Decline questions about medicines, diagnosis and treatments kindly, with a referral.
+
+    A question on a subject our sources leave out ("can I do cardio if myositis affects my
+    heart?") gets the "not covered" reply, which names the subject and offers a volunteer.
+    """
 
     action_name = "action_decline_medical"
 
     @override
     def respond(self, guide: Guide, turn: Turn, tracker: Tracker) -> tuple[Reply, list[EventType]]:
-        return guide.composer.out_of_scope(), []
+        not_covered = guide.not_covered(turn.question, turn.text)
+        return (guide.composer.out_of_scope() if not_covered is None else not_covered), []

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from rasa_sdk import Tracker
+
+from bot.routing import POINTS_BACK, Question
 
 
 @dataclass(frozen=True)
@@ -20,6 +23,14 @@ class Turn:
     safety: dict[str, Any] = field(default_factory=dict)
     ranked_intents: tuple[str, ...] = ()
     previous_fallback_stage: int | None = None
+    # The entities of the question sentence when the message tells a story first.
+    focus: dict[str, str] | None = None
+    # Intents the classifier gives a fair chance (LIKELY_CONFIDENCE), likeliest first.
+    likely_intents: tuple[str, ...] = ()
+    # The question sentences, when the message asks more than one.
+    questions: tuple[Question, ...] = ()
+    # The question sentence when the message tells a story first, else the whole text.
+    question: str = ""
 
 
 def latest_turn(tracker: Tracker) -> Turn:
@@ -29,8 +40,12 @@ def latest_turn(tracker: Tracker) -> Turn:
     """
     message = tracker.latest_message or {}
     text = message.get("text") or ""
-    entities = {e["entity"]: str(e["value"]) for e in message.get("entities", []) if "value" in e}
+    found = [e for e in message.get("entities", []) if "value" in e]
+    entities = {e["entity"]: str(e["value"]) for e in found}
+    span = question_span(text)
+    spans = [] if text.startswith("/") else asking_spans(text)
     subtype = entities.get("myositis_type") or tracker.get_slot("myositis_type")
+    ranking = [r for r in message.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"]
     return Turn(
         intent=(message.get("intent") or {}).get("name") or "",
         text="" if text.startswith("/") else text,
@@ -38,13 +53,53 @@ def latest_turn(tracker: Tracker) -> Turn:
         subtype=subtype,
         last_topic=tracker.get_slot("last_topic"),
         safety=message.get("safety") or {},
-        ranked_intents=tuple(
-            r["name"]
-            for r in message.get("intent_ranking") or []
-            if r.get("name") != "nlu_fallback"
-        ),
+        ranked_intents=tuple(r["name"] for r in ranking),
         previous_fallback_stage=_previous_fallback_stage(tracker),
+        focus=None if span is None else _within(found, span),
+        likely_intents=tuple(
+            r["name"] for r in ranking if r.get("confidence", 0) >= LIKELY_CONFIDENCE
+        ),
+        questions=()
+        if len(spans) < 2
+        else tuple(Question(text[a:b].strip(), _within(found, (a, b))) for a, b in spans),
+        question="" if text.startswith("/") else text if span is None else text[span[0] : span[1]],
     )
+
+
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+# An intent below this confidence is no evidence of what a sentence of the message asks.
+LIKELY_CONFIDENCE = 0.1
+
+
+def _within(entities: list[dict[str, Any]], span: tuple[int, int]) -> dict[str, str]:
+    """The canonical entities found inside ``span`` of the message."""
+    return {
+        e["entity"]: str(e["value"])
+        for e in entities
+        if span[0] <= e.get("start", span[0]) and e.get("end", span[1]) <= span[1]
+    }
+
+
+def asking_spans(text: str) -> list[tuple[int, int]]:
+    """Where the sentences that ask something ("?") are in a message of several sentences."""
+    starts = [0, *(m.end() for m in SENTENCE_END.finditer(text))]
+    if len(starts) < 2:
+        return []
+    spans = zip(starts, [*starts[1:], len(text)], strict=True)
+    return [(a, b) for a, b in spans if "?" in text[a:b]]
+
+
+def question_span(text: str) -> tuple[int, int] | None:
+    """Where the question is in a message of several sentences (the last one asking), if any.
+
+    "I can walk to the mailbox and back. Where do I start?" asks about starting, not walking:
+    the story's words should not outrank the question's. A question that points back ("I gave
+    up tennis. Could I take it up again?") is about the story, so then there is no focus.
+    """
+    asking = asking_spans(text)
+    if not asking or POINTS_BACK.search(text[asking[-1][0] : asking[-1][1]]):
+        return None
+    return asking[-1]
 
 
 def _previous_fallback_stage(tracker: Tracker) -> int | None:
@@ -58,9 +113,55 @@ def _previous_fallback_stage(tracker: Tracker) -> int | None:
 
 def session_is_silent(tracker: Tracker) -> bool:
     """Whether the assistant has said nothing yet in the current session."""
+    return not any(e.get("event") == "bot" for e in _current_session(tracker))
+
+
+def _current_session(tracker: Tracker) -> list[dict[str, Any]]:
+    """The events since the latest session start (all of them if there is none)."""
+    events = list(tracker.events)
+    starts = [i for i, e in enumerate(events) if e.get("event") == "session_started"]
+    return events[starts[-1] + 1 :] if starts else events
+
+
+def bot_payloads(tracker: Tracker) -> list[dict[str, Any]]:
+    """The composer payloads the assistant sent in the current session, oldest first."""
+    return [
+        custom
+        for e in _current_session(tracker)
+        if e.get("event") == "bot"
+        and isinstance(custom := (e.get("data") or {}).get("custom"), dict)
+    ]
+
+
+def welcomed_this_session(tracker: Tracker) -> bool:
+    """Whether the welcome was already sent in the current session (it is sent once a session)."""
+    return any(p.get("type") == "welcome" for p in bot_payloads(tracker))
+
+
+def answers_message(tracker: Tracker) -> bool:
+    """Whether the action runs in reply to a user message, rather than before Rasa reads one.
+
+    Rasa starts a session before it logs the message that opens it: then the latest user
+    message, if any, belongs to an earlier turn, before the last time the assistant listened.
+    """
     for event in reversed(tracker.events):
-        if event.get("event") == "bot":
-            return False
-        if event.get("event") == "session_started":
+        kind = event.get("event")
+        if kind == "user":
             return True
-    return True
+        if kind == "session_started" or (kind == "action" and event.get("name") == "action_listen"):
+            return False
+    return False
+
+
+def entity_values(tracker: Tracker, name: str) -> list[str]:
+    """Every value of entity ``name`` in the latest message (Rasa splits a list into several)."""
+    entities = (tracker.latest_message or {}).get("entities") or []
+    return [str(e["value"]) for e in entities if e.get("entity") == name and "value" in e]
+
+
+def full_disclaimers_shown(tracker: Tracker) -> bool:
+    """Whether a reply in this session already showed the disclaimers in their full wording."""
+    return any(
+        p.get("disclaimer_texts") and p.get("disclaimer_style", "full") == "full"
+        for p in bot_payloads(tracker)
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from bot.knowledge.vocabulary import Vocabulary
 
@@ -33,6 +34,46 @@ ENTITY_INTENTS: Mapping[str, tuple[str, str]] = {
 }
 FOLLOW_UP_INTENT = "inform"
 GUIDANCE_INTENTS = frozenset(TOPIC_INTENTS) | frozenset(ENTITY_INTENTS) | {FOLLOW_UP_INTENT}
+# Broad topics: a question that also names a kind of exercise is about that kind ("is swimming
+# safe?" goes to hydrotherapy), since the named word decides more than the coarse intent.
+COARSE_TOPICS = frozenset(
+    {"exercise_safety", "exercise_benefits", "exercise_types", "getting_started"}
+)
+# Intents a short message often gets when it is really a question about what it names ("bike?",
+# "weights ok", "can you tell me about tai chi?"): naming a kind of exercise makes it that question.
+UNSURE_INTENTS = frozenset(
+    {"nlu_fallback", "out_of_scope", "affirm", "chitchat", "ask_capabilities"}
+)
+# Topics a named kind of exercise also outranks: "are there exercises for grip?" wants the hand
+# exercises, not the reading list the question's shape suggests.
+NAMED_OUTRANKS = COARSE_TOPICS | {"resources"}
+# A short question or request that points back ("how do I get it?", "show me some") continues
+# the last topic when the classifier could place it nowhere else. Chat ("that's funny") does not.
+# "it" before "to" is no pointer: "is it safe to exercise?" asks afresh.
+POINTS_BACK = re.compile(
+    r"\b(?:it(?!\s+(?:\w+\s+){0,2}to\b)|that|this|them|those|these|some|one|ones)\b",
+    re.IGNORECASE,
+)
+ASKS = re.compile(
+    r"\?\s*$|^\s*(?:how|what|where|when|which|why|can|could|should|do|does|is|are|show|tell|give)\b",
+    re.IGNORECASE,
+)
+SHORT_FOLLOW_UP_WORDS = 8
+# Unplaced messages that may point back; "yes" and chat never repeat an answer.
+MAY_POINT_BACK = frozenset({"nlu_fallback", "out_of_scope"})
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question sentence of a message that asks several, with the entities found in it."""
+
+    text: str
+    entities: Mapping[str, str]
+
+
+def points_back(text: str) -> bool:
+    """Whether a short message refers to what was said before ("is that ok in a flare?")."""
+    return len(text.split()) <= SHORT_FOLLOW_UP_WORDS and POINTS_BACK.search(text) is not None
 
 
 class Router:
@@ -54,22 +95,45 @@ class Router:
         entities: Mapping[str, str],
         last_topic: str | None = None,
         text: str = "",
+        focus: Mapping[str, str] | None = None,
     ) -> str | None:
         """Return the topic a message asks about, or None when it asks about none.
 
         A follow-up such as "what about swimming?" names an exercise type and goes to its topic;
         "and for IBM?" keeps the last topic (the subtype then tailors the answer). A topic that
-        claims a word in the text (pregnancy) takes any exercise question that uses it.
+        claims a word in the text (pregnancy) takes any exercise question that uses it. A named
+        kind of exercise outranks a broad intent, and turns a short message the classifier was
+        unsure of ("bike?") into a question about it; so does a subtype with a topic of its own
+        ("parents of kids with JDM, how did you...?"), and a short unplaced question that points
+        back ("how do I get it?") continues the last topic, as does a short broad question that
+        points back to a specific one ("will exercise make it worse?"). ``focus`` holds the
+        entities of the question sentence of a long message (default: all of them): only those
+        outrank an intent, so that a word in the story before the question does not decide.
         """
-        if intent in GUIDANCE_INTENTS:
-            claimed = next((t for t, words in self._claims.items() if words.search(text)), None)
+        if intent in GUIDANCE_INTENTS or intent == "nlu_fallback":
+            claimed = self._claimed(text)
             if claimed:
                 return claimed
+        named = self._named(entities if focus is None else focus)
+        # A subtype with a topic of its own (IBM, JDM, IMNM) decides after a named exercise.
+        own = self._own(entities)
         if intent in TOPIC_INTENTS:
-            return TOPIC_INTENTS[intent]
+            topic = TOPIC_INTENTS[intent]
+            if topic not in NAMED_OUTRANKS:
+                return topic
+            decided = named or (own if topic in COARSE_TOPICS else None)
+            # "will exercise make it worse?" after an answer on aches: the aches, not exercise
+            # safety in general.
+            specific_before = last_topic is not None and last_topic not in COARSE_TOPICS
+            if not decided and topic in COARSE_TOPICS and specific_before and points_back(text):
+                return last_topic
+            return decided or topic
+        if intent in UNSURE_INTENTS:
+            # "for those of you with IBM, did exercise help?": the subtype's own topic.
+            return named or own or self._continued(intent, last_topic, text)
         if intent in ENTITY_INTENTS:
             label, default = ENTITY_INTENTS[intent]
-            return self.vocabulary.topic_for(label, entities.get(label)) or default
+            return self.vocabulary.topic_for(label, entities.get(label)) or named or default
         if intent != FOLLOW_UP_INTENT:
             return None
         if "exercise_type" in entities:
@@ -81,6 +145,60 @@ class Router:
                 "myositis_type", entities["myositis_type"]
             )
         return last_topic
+
+    def _claimed(self, text: str) -> str | None:
+        """The topic that claims a word of ``text`` ("pregnant"), if any."""
+        return next((t for t, words in self._claims.items() if words.search(text)), None)
+
+    def deciding_topic(self, question: Question) -> str | None:
+        """The topic one question names by its own words, whatever the message's intent.
+
+        A claimed word, a kind of exercise, a body part, a professional or a subtype with a
+        topic of its own: the same words that outrank a coarse intent in `topic_for`.
+        """
+        entities = question.entities
+        return (
+            self._claimed(question.text)
+            or self._named(entities)
+            or (TOPIC_INTENTS["ask_which_professional"] if "professional" in entities else None)
+            or self._own(entities)
+        )
+
+    def _named(self, entities: Mapping[str, str]) -> str | None:
+        """The topic of a named kind of exercise or body part ("swimming", "grip"), if any."""
+        return self.vocabulary.topic_for(
+            "exercise_type", entities.get("exercise_type")
+        ) or self.vocabulary.topic_for("body_part", entities.get("body_part"))
+
+    def _own(self, entities: Mapping[str, str]) -> str | None:
+        """The topic of a named subtype that has one of its own (IBM, JDM, IMNM), if any."""
+        own = self.vocabulary.topic_for("myositis_type", entities.get("myositis_type"))
+        return own if own not in COARSE_TOPICS else None
+
+    def main_question(
+        self, intent: str, questions: Sequence[Question], topics: Sequence[str | None]
+    ) -> Question:
+        """The question to answer when a message asks several: the first, as a rule.
+
+        People usually put what matters most first. But the classifier read the whole message,
+        so when its intent, applied to the words of a later question, leads to that question's
+        topic and not to the first's ("Is swimming safe? And who can help me plan it?" classified
+        as asking who can help), the classifier has clearly picked the later one.
+        """
+        for question, topic in zip(questions, topics, strict=True):
+            if (
+                topic is not None
+                and self.topic_for(intent, question.entities, None, question.text) == topic
+            ):
+                return question
+        return questions[0]
+
+    @staticmethod
+    def _continued(intent: str, last_topic: str | None, text: str) -> str | None:
+        """The last topic, when an unplaced short message points back to it ("show me some")."""
+        if intent not in MAY_POINT_BACK or last_topic is None:
+            return None
+        return last_topic if points_back(text) and ASKS.search(text) else None
 
     def button_payload(self, topic: str) -> str:
         """Return the message a button for ``topic`` sends, in Rasa's ``/intent{...}`` form."""

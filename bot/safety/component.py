@@ -16,17 +16,29 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import SPACY_DOCS
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.constants import (
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.safety.detector import Detector
+from bot.nlp.language import foreign_language
+from bot.safety.detector import Detector, SafetyReport
 from bot.safety.lexicon import read_lexicon
 
 SAFETY_KEY = "safety"
 CRISIS_INTENT = "crisis"
 WARNING_SIGN_INTENT = "report_warning_sign"
 MEDICAL_INTENT = "ask_medical"
+FALLBACK_INTENT = "nlu_fallback"
+BOT_CHALLENGE_INTENT = "bot_challenge"
+ALARM_INTENTS = frozenset(
+    {CRISIS_INTENT, WARNING_SIGN_INTENT, MEDICAL_INTENT, BOT_CHALLENGE_INTENT, FALLBACK_INTENT}
+)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -35,8 +47,12 @@ class SafetyNet(GraphComponent):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        """The lexicon is content, read at load time: new words need no retraining."""
-        return {"lexicon": "knowledge/safety.yml"}
+        """The lexicon is content, read at load time: new words need no retraining.
+
+        ``fallback_threshold`` is the FallbackClassifier's: when a false alarm is set aside and
+        the classifier's next guess is below it, the message gets the "did you mean...?" step.
+        """
+        return {"lexicon": "knowledge/safety.yml", "fallback_threshold": 0.3}
 
     @staticmethod
     def required_components() -> list[type]:
@@ -45,8 +61,9 @@ class SafetyNet(GraphComponent):
 
         return [SpacyNLP]
 
-    def __init__(self, detector: Detector) -> None:
+    def __init__(self, detector: Detector, fallback_threshold: float) -> None:
         self.detector = detector
+        self.fallback_threshold = fallback_threshold
 
     @classmethod
     def create(
@@ -57,7 +74,9 @@ class SafetyNet(GraphComponent):
         execution_context: ExecutionContext,
     ) -> SafetyNet:
         """Load the lexicon named in the config (relative paths from the working directory)."""
-        return cls(Detector(read_lexicon(Path(config["lexicon"]))))
+        return cls(
+            Detector(read_lexicon(Path(config["lexicon"]))), float(config["fallback_threshold"])
+        )
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         """Nothing to learn: the rules are the lexicon."""
@@ -72,16 +91,50 @@ class SafetyNet(GraphComponent):
             report = self.detector.detect(doc)
             message.set(SAFETY_KEY, report.as_dict(), add_to_output=True)
             if report.crisis:
-                intent = CRISIS_INTENT
+                intent, confidence = CRISIS_INTENT, 1.0
             elif report.findings:
-                intent = WARNING_SIGN_INTENT
+                intent, confidence = WARNING_SIGN_INTENT, 1.0
             elif report.medical:
-                intent = MEDICAL_INTENT
+                intent, confidence = MEDICAL_INTENT, 1.0
+            elif foreign_language(message.get(TEXT) or "") is not None:
+                # Understood words would be guesses: the fallback answers in that language.
+                intent, confidence = FALLBACK_INTENT, 1.0
+            elif self._false_alarm(message, report):
+                intent, confidence = self._ordinary_intent(message)
             else:
                 continue
             message.set(
                 INTENT,
-                {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: 1.0},
+                {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: confidence},
                 add_to_output=True,
             )
         return messages
+
+    @staticmethod
+    def _false_alarm(message: Message, report: SafetyReport) -> bool:
+        """Whether the classifier alone raised an alarm that the message's clauses rule out.
+
+        A crisis needs words in the self-harm sense ("I had to give up tennis" has none); a
+        warning sign the rules found only in the past or resolved ("stiff after pilates, fine
+        now", "choked last year, none since") is not one; a question about exercise is never a
+        medical question to decline ("Would a physio be useful for dermatomyositis?"), nor a
+        question about the assistant when it is addressed to "you" as forum writers do ("how did
+        you build up to walking every day?").
+        """
+        name = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+        if name == CRISIS_INTENT:
+            return not report.crisis_sense
+        if name == WARNING_SIGN_INTENT:
+            return bool(report.dismissed) or report.settled
+        if name in (MEDICAL_INTENT, BOT_CHALLENGE_INTENT):
+            # "Could resistance bands make my DM worse?", "do you get wiped out after physio?"
+            return report.exercise_only
+        return False
+
+    def _ordinary_intent(self, message: Message) -> tuple[str, float]:
+        """The classifier's best intent that is not an alarm, or the fallback if it is unsure."""
+        ranking = message.get(INTENT_RANKING_KEY) or []
+        best = next((r for r in ranking if r[INTENT_NAME_KEY] not in ALARM_INTENTS), None)
+        if best is None or best[PREDICTED_CONFIDENCE_KEY] < self.fallback_threshold:
+            return FALLBACK_INTENT, 1.0 - self.fallback_threshold
+        return best[INTENT_NAME_KEY], best[PREDICTED_CONFIDENCE_KEY]

@@ -16,11 +16,14 @@ from typing import Any
 
 from spacy.tokens import Doc
 
+from bot.nlp.english import english_words
 from bot.safety.lexicon import REGEX_PREFIX, Lexicon, Phrase, Urgency
 
 SENTENCE_BREAKS = frozenset({".", "!", "?", ";"})
 CLAUSE_BREAKS = SENTENCE_BREAKS | {",", "-", "—", ":", "but", "however", "although", "though"}
 NEGATION_REACH = 6
+# Words that make a time in the past run up to now: "since last year", "over the last month".
+ONGOING = frozenset({"since", "for", "over", "during"})
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,12 @@ class SafetyReport:
     medical: bool = False
     uncertain: tuple[str, ...] = ()
     dismissed: tuple[str, ...] = ()
+    # Words in the self-harm sense ("die", "no point"), whether or not a crisis rule matched.
+    crisis_sense: bool = False
+    # The message says something has passed or is in the past ("fine now", "last year").
+    settled: bool = False
+    # The message is about exercise and names no medicine, diagnosis, diet or other treatment.
+    exercise_only: bool = False
 
     @property
     def urgency(self) -> Urgency | None:
@@ -67,6 +76,9 @@ class SafetyReport:
             "sources": list(self.sources()),
             "uncertain": list(self.uncertain),
             "dismissed": list(self.dismissed),
+            "crisis_sense": self.crisis_sense,
+            "settled": self.settled,
+            "exercise_only": self.exercise_only,
         }
 
 
@@ -144,14 +156,19 @@ class Detector:
             for word in phrase
             if word.startswith(REGEX_PREFIX)
         }
+        self._english = english_words()
         self._spell = lru_cache(maxsize=8192)(self._correct)
         self._first_words: dict[tuple[Phrase, ...], _FirstWords] = {}
 
     def _correct(self, word: str) -> str:
-        """Return the lexicon word ``word`` misspells, or ``word`` itself."""
+        """Return the lexicon word ``word`` misspells, or ``word`` itself.
+
+        A real English word is never a misspelling ("overdid" is not "overdose"): misspellings
+        that are also words go in the lexicon itself.
+        """
         # Five letters is the floor on both sides and six on one, so "breth" is "breath" and
         # "chesst" is "chest", while "cause" never becomes "pause" nor "hill" "chill".
-        if word in self._vocabulary or len(word) < 5 or word in self.lexicon.not_misspellings:
+        if word in self._vocabulary or len(word) < 5 or word in self._english:
             return word
         limit = 2 if len(word) >= 9 else 1
         best = min(
@@ -207,7 +224,19 @@ class Detector:
         crisis = judge(self.lexicon.crisis_patterns, negatable=False) in ("current", "uncertain")
         about_exercise = bool(occurrences(self.lexicon.medical_unless))
         medical = not about_exercise and judge(self.lexicon.medical_patterns, False) is not None
-        return SafetyReport(crisis, tuple(findings), medical, tuple(uncertain), tuple(dismissed))
+        whole = (0, len(words))
+        settled = self._in_past(words, range(*whole)) or self._resolved(words, whole)
+        return SafetyReport(
+            crisis,
+            tuple(findings),
+            medical,
+            tuple(uncertain),
+            tuple(dismissed),
+            crisis_sense=bool(occurrences(self.lexicon.crisis_sense)),
+            settled=settled,
+            exercise_only=about_exercise
+            and not any(occurrences(p[0]) for p in self.lexicon.medical_patterns),
+        )
 
     def _forms(self, lower: str, lemma: str) -> frozenset[str]:
         return frozenset({lower, lemma, self._spell(lower)})
@@ -284,9 +313,8 @@ class Detector:
         lexicon = self.lexicon
         clause_start, clause_end = clauses[clause_of[match.start]]
         clause = range(clause_start, clause_end)
-        if self._has(words, clause, lexicon.history) or self._has(
-            words, range(*sentence), lexicon.resolution
-        ):  # "I used to choke", "had a chest infection in March, all cleared up"
+        if self._in_past(words, clause) or self._resolved(words, sentence):
+            # "I used to choke", "had a chest infection in March, all cleared up"
             return "dismissed"
         if negatable and self._negated(words, clause_start, match):
             return "dismissed"
@@ -299,6 +327,25 @@ class Detector:
         ):
             return "uncertain"
         return "current"
+
+    def _in_past(self, words: Sequence[frozenset[str]], span: range) -> bool:
+        """Whether the span is in the past ("last year"), not up to now ("for the last month")."""
+        return any(
+            not any(ONGOING & words[i] for i in range(max(0, a - 2), a))
+            for a, _ in self._occurrences(words, span.start, span.stop, self.lexicon.history)
+        )
+
+    def _resolved(self, words: Sequence[frozenset[str]], sentence: tuple[int, int]) -> bool:
+        """Whether the sentence says the sign has passed ("gone now"), and does not deny it.
+
+        "it hasn't gone away" names the resolution only to say it has not come.
+        """
+        start, end = sentence
+        negations = self._occurrences(words, start, end, self.lexicon.negation)
+        return any(
+            not any(b <= a and a - b <= 2 for _, b in negations)
+            for a, _ in self._occurrences(words, start, end, self.lexicon.resolution)
+        )
 
     def _negated(self, words: Sequence[frozenset[str]], clause_start: int, match: _Match) -> bool:
         """Whether a negation cancels the sign.

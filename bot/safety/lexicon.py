@@ -50,6 +50,7 @@ class Lexicon:
     concepts: Mapping[str, tuple[Phrase, ...]]
     signs: tuple[Sign, ...]
     crisis_patterns: tuple[tuple[str, ...], ...]
+    crisis_sense: str
     medical_patterns: tuple[tuple[str, ...], ...]
     medical_unless: str
     negation: tuple[Phrase, ...]
@@ -59,7 +60,6 @@ class Lexicon:
     general: tuple[Phrase, ...]
     personal: tuple[Phrase, ...]
     idioms: tuple[Phrase, ...]
-    not_misspellings: frozenset[str]
 
 
 def _phrases(name: str, words: list[object], problems: list[Problem]) -> tuple[Phrase, ...]:
@@ -119,8 +119,8 @@ def read_lexicon(path: Path, source_ids: set[str] | None = None) -> Lexicon:
         concepts=concepts,
         signs=tuple(signs),
         crisis_patterns=tuple(tuple(p) for p in raw["crisis"]["patterns"]),
+        crisis_sense=str(raw["crisis"]["sense"]),
         medical_patterns=tuple(tuple(p) for p in raw["medical"]["patterns"]),
         medical_unless=str(raw["medical"]["unless"]),
-        not_misspellings=frozenset(str(w).lower() for w in raw["not_misspellings"]),
         **cues,
     )

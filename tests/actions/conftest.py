@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from rasa_sdk import Tracker
-from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
 
 from actions.runtime import use_guide
 from bot.guide import Guide
@@ -67,3 +67,40 @@ def make_tracker() -> TrackerFactory:
         )
 
     return build
+
+
+def action_call(
+    action: str,
+    intent: str,
+    text: str,
+    entities: dict[str, str] | None = None,
+    slots: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The request the Rasa server sends the action server for one message, mid-conversation."""
+    return {
+        "next_action": action,
+        "sender_id": "test-user",
+        "domain": {},
+        "tracker": {
+            "sender_id": "test-user",
+            "slots": {"last_topic": None, "myositis_type": None, **(slots or {})},
+            "latest_message": {
+                "intent": {"name": intent, "confidence": 0.9},
+                "text": text,
+                "entities": [{"entity": k, "value": v} for k, v in (entities or {}).items()],
+            },
+            "events": [{"event": "bot", "text": "earlier reply"}],
+            "paused": False,
+            "followup_action": None,
+            "active_loop": {},
+            "latest_action_name": "action_listen",
+        },
+    }
+
+
+@pytest.fixture(scope="module")
+def executor() -> ActionExecutor:
+    """The action server's executor, with every action of the package registered."""
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    return executor

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answer import ActionAnswer
+from actions.answer import ActionAnswer, ActionSmallTalk
 from actions.conversation import ActionSessionStart, ActionWelcome
 from actions.safety import ActionDeclineMedical, ActionSafety
 from bot.knowledge.schema import KnowledgeSet
-from tests.actions.conftest import TrackerFactory
+from tests.actions.conftest import ONGOING, TrackerFactory
 
 
 async def test_session_start_keeps_the_subtype_and_waits_for_the_first_message(
     make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
 ) -> None:
-    tracker = make_tracker("", slots={"myositis_type": "DM"})
+    earlier = [*ONGOING, {"event": "action", "name": "action_listen"}]
+    tracker = make_tracker("thanks", slots={"myositis_type": "DM"}, events=earlier)
     events = await ActionSessionStart().run(dispatcher, tracker, {})
 
     assert events[0] == SessionStarted()
@@ -85,40 +88,84 @@ async def test_a_session_opening_with_a_warning_sign_gets_the_urgent_reply_alone
     assert [m["custom"]["type"] for m in dispatcher.messages] == [expected]
 
 
+def as_rasa_logs(name: str, dispatcher: CollectingDispatcher, returned: list[Any]) -> list[Any]:
+    """The events Rasa stores for one action run: the action, its messages, then its events."""
+    said = [{"event": "bot", "text": m["text"], "data": m} for m in dispatcher.messages]
+    dispatcher.messages.clear()
+    return [{"event": "action", "name": name}, *said, *returned]
+
+
+async def test_the_widget_s_conversation_is_welcomed_once(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    # A new conversation: Rasa starts the session, then logs the widget's /session_start.
+    events: list[Any] = as_rasa_logs(
+        "action_session_start",
+        dispatcher,
+        await ActionSessionStart().run(dispatcher, make_tracker("", events=[]), {}),
+    )
+    events.append({"event": "user", "text": "/session_start"})
+    opened = make_tracker("session_start", events=list(events))
+    events += as_rasa_logs(
+        "action_session_start", dispatcher, await ActionSessionStart().run(dispatcher, opened, {})
+    )
+    events += [
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": "can I do pilates"},
+    ]
+    asked = make_tracker("ask_exercise_type", "can I do pilates", events=list(events))
+    events += as_rasa_logs(
+        "action_answer", dispatcher, await ActionAnswer().run(dispatcher, asked, {})
+    )
+    kinds = [
+        (e.get("data") or {}).get("custom", {}).get("type") for e in events if e["event"] == "bot"
+    ]
+    assert kinds == ["welcome", "answer"]
+    assert [e["event"] for e in events].count("session_started") == 1
+
+
 async def test_a_second_session_start_in_the_same_session_says_nothing(
     make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
 ) -> None:
-    # Rasa records the welcome, then the session start, then the message that started it.
+    # A reload that could not read the history sends /session_start again mid-session.
     welcomed = [
-        {"event": "action", "name": "action_session_start"},
-        {"event": "bot", "text": "Hello", "data": {"custom": {"type": "welcome"}}},
         {"event": "session_started"},
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": "/session_start"},
+        {"event": "bot", "text": "Hello", "data": {"custom": {"type": "welcome"}}},
+        {"event": "action", "name": "action_listen"},
         {"event": "user", "text": "/session_start"},
     ]
     events = await ActionSessionStart().run(
         dispatcher, make_tracker("session_start", events=welcomed), {}
     )
     assert dispatcher.messages == []
-    assert events == [SessionStarted(), ActionExecuted("action_listen")]
+    assert events == [ActionExecuted("action_listen")], (
+        "the session goes on, topic and subtype kept"
+    )
 
 
-async def test_greeting_after_the_welcome_turn_is_welcomed_again(
+async def test_a_greeting_after_the_welcome_gets_a_short_hello(
     make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
 ) -> None:
     earlier = [
+        {"event": "session_started"},
         {"event": "bot", "text": "Hello", "data": {"custom": {"type": "welcome"}}},
         {"event": "user", "text": "is pilates ok"},
         {"event": "bot", "text": "Pilates...", "data": {"custom": {"type": "answer"}}},
         {"event": "user", "text": "hi again"},
     ]
     await ActionWelcome().run(dispatcher, make_tracker("greet", events=earlier), {})
-    assert dispatcher.messages[0]["custom"]["type"] == "welcome"
+    assert [m["custom"]["type"] for m in dispatcher.messages] == ["greeting"]
+    dispatcher.messages.clear()
+    await ActionSmallTalk().run(dispatcher, make_tracker("ask_capabilities", events=earlier), {})
+    assert [m["custom"]["type"] for m in dispatcher.messages] == ["welcome"], "asked, so told"
 
 
 async def test_welcome_says_what_it_cannot_do(
     make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
 ) -> None:
-    await ActionWelcome().run(dispatcher, make_tracker("ask_capabilities"), {})
+    await ActionSmallTalk().run(dispatcher, make_tracker("ask_capabilities"), {})
     assert "can't diagnose" in dispatcher.messages[0]["text"]
 
 
@@ -185,4 +232,4 @@ async def test_medical_question_is_declined(
     (message,) = dispatcher.messages
     assert message["custom"]["type"] == "out_of_scope"
     assert "doctor" in message["text"]
-    assert "helpline" in message["text"]
+    assert "medicines or doses" in message["text"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rasa.shared.nlu.training_data.loading import load_data
 
-from bot.evaluation import HELD_OUT, MODEL, Report, evaluate
+from bot.evaluation.held_out import HELD_OUT, MODEL, Report, evaluate
 from bot.settings import PROJECT_ROOT
 
 MACRO_F1_TARGET = 0.93

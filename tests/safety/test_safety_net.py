@@ -66,6 +66,33 @@ def test_signs_and_urgency(
     assert sign in {f.sign for f in report.findings}
 
 
+# The probe messages of the content review (§5.3), run through the detector as it stands.
+REVIEW_PROBES = [
+    ("I've had a bad cough for three days, can I still go to hydro?", Urgency.SAME_DAY),
+    ("I have a cough and feel unwell, should I do my exercises today?", Urgency.SAME_DAY),
+    ("I've caught a cold and a virus is going round, ok to do pilates?", Urgency.SAME_DAY),
+    ("I have a fever, can I still exercise?", Urgency.SAME_DAY),
+    ("my back hurts after pilates", Urgency.REVIEW),
+    ("my hips are sore since the exercise class", Urgency.REVIEW),
+    ("my knees ache after my walk", Urgency.REVIEW),
+    ("my hands hurt after the putty exercises", Urgency.REVIEW),
+    ("my legs hurt after the exercise class", Urgency.REVIEW),
+    ("my neck muscles ache after the session", Urgency.REVIEW),
+    ("my heart is fluttering after exercise", Urgency.SAME_DAY),
+    ("my pee is dark brown after the gym", Urgency.EMERGENCY),
+    # Over-triage the review accepts as the safe side until a clinician signs off a change (N4).
+    ("I get out of breath when I do the exercise bike", Urgency.EMERGENCY),
+    ("my heart rate went to 150 on the bike", Urgency.EMERGENCY),
+]
+
+
+@pytest.mark.parametrize(("text", "urgency"), REVIEW_PROBES)
+def test_the_content_reviews_probes(
+    detector: Detector, analyzer: Analyzer, text: str, urgency: Urgency
+) -> None:
+    assert detector.detect(analyzer.nlp(text)).urgency == urgency
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -1,4 +1,4 @@
-"""`make eval`: the assistant's figures on sets never used for training.
+"""The classifier's and the safety net's figures on the project's own held-out sets.
 
 One pass parses every evaluation message with the trained model, in process. From it come:
 the intent classifier's accuracy and macro-F1 on the held-out NLU set (its own top intent,
@@ -260,11 +260,3 @@ def evaluate(model: Path = MODEL, out: Path | None = OUT) -> Report:
         medical=routing("medical questions declined", is_medical, parses, "ask_medical"),
         crisis=routing("crisis reply (rules or classifier)", is_crisis, parses, "crisis"),
     )
-
-
-def main() -> int:
-    """Print every figure; the confusion matrix is saved under artifacts/eval/."""
-    report = evaluate()
-    print("\n".join(report.lines()))
-    print(f"confusion matrix: {(OUT / 'intent_confusion_matrix.png').relative_to(PROJECT_ROOT)}")
-    return 0

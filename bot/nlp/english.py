@@ -1,0 +1,53 @@
+"""A list of real English words, so that spelling correction never changes one into another.
+
+"overdid" is one letter-swap family away from "overdose", and "tennis" is no misspelling at all:
+a word that is already English is taken as written. The list is WordNet's lemmas and the
+inflected forms of spacy-lookups-data (installed with the pipeline), about 120,000 words; it is
+read once, offline.
+"""
+
+from __future__ import annotations
+
+import gzip
+import importlib.resources
+import json
+import re
+from functools import lru_cache
+
+
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """Return the lower-case English words of spacy-lookups-data (lemmas and inflections)."""
+    data = importlib.resources.files("spacy_lookups_data") / "data"
+    index = json.loads(gzip.decompress((data / "en_lemma_index.json.gz").read_bytes()))
+    lookup = json.loads(gzip.decompress((data / "en_lemma_lookup.json.gz").read_bytes()))
+    words = {w for by_pos in index.values() for w in by_pos} | set(lookup) | set(lookup.values())
+    return frozenset(w.lower() for w in words if w.isalpha())
+
+
+# Chat words that are not in a dictionary but are not nonsense either.
+CHAT_WORDS = frozenset({"ok", "okay", "k", "kk", "yep", "yup", "yeah", "ya", "nah", "nope", "thx"})
+
+
+def is_gibberish(text: str) -> bool:
+    """Whether a typed message has letters but not one word ("asdfgh", "jkjkjk lll").
+
+    Keyboard mashing must get the "did you mean...?" step, never be taken for "yes".
+    """
+    tokens = [t for t in "".join(c if c.isalpha() else " " for c in text.lower()).split()]
+    if not tokens or text.startswith("/"):
+        return False
+    words = english_words()
+    return not any(t in words or t in CHAT_WORDS for t in tokens)
+
+
+# Words that open a question typed without its question mark ("would a walker help").
+_QUESTION_START = re.compile(
+    r"^\W*(should|would|could|can|is|are|am|do|does|did|will|what|how|which|when|why|may|might)\b",
+    re.IGNORECASE,
+)
+
+
+def is_question(text: str) -> bool:
+    """Whether ``text`` asks something: it has a question mark or opens with a question word."""
+    return "?" in text or bool(_QUESTION_START.match(text))

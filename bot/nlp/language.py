@@ -1,0 +1,37 @@
+"""Which language a message is in, offline (langdetect), when it is clearly not English.
+
+The assistant understands English only; a message in another language gets a short line saying
+so, in that language where it can be told, with the emergency number.
+"""
+
+from __future__ import annotations
+
+from langdetect import DetectorFactory, LangDetectException, detect_langs
+
+from bot.nlp.english import english_words
+
+# langdetect samples at random; a fixed seed gives the same answer to the same message.
+DetectorFactory.seed = 0
+MIN_WORDS = 3
+MIN_PROBABILITY = 0.9
+
+
+def foreign_language(text: str) -> str | None:
+    """Return the ISO 639-1 code of a message that is clearly not English, else None.
+
+    Short messages and messages made mostly of English words are English (langdetect alone
+    calls "can I swim?" Polish at times), as are button payloads.
+    """
+    tokens = "".join(c if c.isalpha() else " " for c in text.lower()).split()
+    if text.startswith("/") or len(tokens) < MIN_WORDS:
+        return None
+    words = english_words()
+    if sum(t in words for t in tokens) * 2 > len(tokens):
+        return None
+    try:
+        best = detect_langs(text)[0]
+    except LangDetectException:
+        return None
+    if best.lang == "en" or best.prob < MIN_PROBABILITY:
+        return None
+    return str(best.lang)

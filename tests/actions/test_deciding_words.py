@@ -1,0 +1,324 @@
+"""The word that decides the topic wins over a coarse or unsure intent; mashing is never "yes"."""
+
+from __future__ import annotations
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answer import ActionAnswer, ActionFallback, ActionSmallTalk
+from actions.base import ReplyAction
+from tests.actions.conftest import TrackerFactory
+
+
+@pytest.mark.parametrize(
+    ("action", "intent", "text", "entities", "kind", "topic"),
+    [
+        (
+            ActionAnswer(),
+            "ask_exercise_safety",
+            "is swimming ok",
+            {"exercise_type": "hydrotherapy"},
+            "answer",
+            "hydrotherapy",
+        ),
+        (
+            ActionAnswer(),
+            "ask_getting_started",
+            "how do I start pilates",
+            {"exercise_type": "pilates"},
+            "answer",
+            "pilates",
+        ),
+        (
+            ActionAnswer(),
+            "ask_routine",
+            "how often should I swim",
+            {"exercise_type": "hydrotherapy"},
+            "answer",
+            "routine_and_rest",
+        ),
+        (
+            ActionFallback(),
+            "nlu_fallback",
+            "bike?",
+            {"exercise_type": "aerobic"},
+            "answer",
+            "aerobic_exercise",
+        ),
+        (
+            ActionSmallTalk(),
+            "affirm",
+            "weights ok",
+            {"exercise_type": "strength"},
+            "answer",
+            "strength_training",
+        ),
+        (
+            ActionSmallTalk(),
+            "out_of_scope",
+            "tai chi??",
+            {"exercise_type": "tai_chi"},
+            "answer",
+            "tai_chi",
+        ),
+        (
+            ActionAnswer(),
+            "ask_exercise_types",
+            "exercises for my hands?",
+            {"body_part": "hands"},
+            "answer",
+            "hand_exercises",
+        ),
+        (
+            ActionFallback(),
+            "nlu_fallback",
+            "can't open jars anymore",
+            {"exercise_type": "hand_exercises"},
+            "answer",
+            "hand_exercises",
+        ),
+        (
+            ActionAnswer(),
+            "ask_exercise_safety",
+            "is lawn bowls ok",
+            {"exercise_type": "other_activity"},
+            "answer",
+            "exercise_types",
+        ),
+        (
+            ActionAnswer(),
+            "ask_exercise_safety",
+            "physio exercises for kids with jdm",
+            {"myositis_type": "JDM"},
+            "answer",
+            "children_jdm",
+        ),
+        (
+            ActionAnswer(),
+            "ask_exercise_types",
+            "what exercise is recommended for sIBM",
+            {"myositis_type": "IBM"},
+            "answer",
+            "ibm",
+        ),
+        (
+            ActionAnswer(),
+            "ask_exercise_safety",
+            "is exercise safe with DM",
+            {"myositis_type": "DM"},
+            "answer",
+            "exercise_safety",
+        ),
+        (
+            ActionAnswer(),
+            "ask_exercise_safety",
+            "is swimming ok with IBM",
+            {"myositis_type": "IBM", "exercise_type": "hydrotherapy"},
+            "answer",
+            "hydrotherapy",
+        ),
+        (ActionSmallTalk(), "affirm", "asdfgh", {}, "fallback", None),
+        (ActionSmallTalk(), "affirm", "jkjkjk lll", {}, "fallback", None),
+        (ActionSmallTalk(), "affirm", "yes please", {}, "small_talk", None),
+        (ActionSmallTalk(), "out_of_scope", "who won the football", {}, "off_topic", None),
+        (ActionFallback(), "nlu_fallback", "blorp snazzle", {}, "fallback", None),
+    ],
+)
+async def test_the_deciding_word_picks_the_reply(
+    make_tracker: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    action: ReplyAction,
+    intent: str,
+    text: str,
+    entities: dict[str, str],
+    kind: str,
+    topic: str | None,
+) -> None:
+    await action.run(dispatcher, make_tracker(intent, text, entities), {})
+
+    (message,) = dispatcher.messages
+    assert message["custom"]["type"] == kind
+    assert message["custom"]["topic"] == topic
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "words"),
+    [
+        ("¿Puedo hacer ejercicio con dermatomiositis?", "es", "solo entiendo inglés"),
+        ("Kann ich mit Myositis Sport machen?", "de", "nur Englisch"),
+        ("Posso fazer exercício com miosite?", "pt", "só entendo inglês"),
+    ],
+)
+async def test_another_language_gets_a_line_in_that_language(
+    make_tracker: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    text: str,
+    language: str,
+    words: str,
+) -> None:
+    await ActionFallback().run(dispatcher, make_tracker("nlu_fallback", text), {})
+
+    (message,) = dispatcher.messages
+    assert message["custom"]["type"] == "fallback"
+    assert message["custom"]["language"] == language
+    assert words in message["text"]
+    assert "000" in message["text"]
+    assert message["custom"]["disclaimers"] == ["consult_doctor", "pregnancy"]
+
+
+@pytest.mark.parametrize(
+    ("action", "intent", "text", "entities", "kind", "topic"),
+    [
+        (
+            ActionSmallTalk(),
+            "chitchat",
+            "those of you with IBM, what kept you going?",
+            {"myositis_type": "IBM"},
+            "answer",
+            "ibm",
+        ),
+        (
+            ActionFallback(),
+            "nlu_fallback",
+            "breastfeeding twins, is the gym alright?",
+            {},
+            "answer",
+            "pregnancy",
+        ),
+        (
+            ActionAnswer(),
+            "ask_resources",
+            "any good videos for grip?",
+            {"body_part": "hands"},
+            "answer",
+            "hand_exercises",
+        ),
+        (
+            ActionAnswer(),
+            "ask_exercise_type",
+            "how do I make my fingers stronger",
+            {"body_part": "hands"},
+            "answer",
+            "hand_exercises",
+        ),
+        (ActionSmallTalk(), "chitchat", "my son has IBM lol no he doesn't", {}, "small_talk", None),
+    ],
+)
+async def test_subtypes_claims_and_body_parts_decide_too(
+    make_tracker: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    action: ReplyAction,
+    intent: str,
+    text: str,
+    entities: dict[str, str],
+    kind: str,
+    topic: str | None,
+) -> None:
+    await action.run(dispatcher, make_tracker(intent, text, entities), {})
+
+    (message,) = dispatcher.messages
+    assert message["custom"]["type"] == kind
+    assert message["custom"]["topic"] == topic
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "topic"),
+    [
+        ("I manage a short walk most days. Where should I begin?", "walk", "getting_started"),
+        (
+            "I manage a short walk most days. Should I begin with swimming?",
+            "swimming",
+            "hydrotherapy",
+        ),
+        ("Where should I begin with a short walk", "walk", "aerobic_exercise"),
+        ("I gave up my walk last year. Could I take it up again?", "walk", "aerobic_exercise"),
+    ],
+)
+async def test_a_word_in_the_story_does_not_outrank_the_question(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, text: str, word: str, topic: str
+) -> None:
+    value = {"walk": "aerobic", "swimming": "hydrotherapy"}[word]
+    tracker = make_tracker("ask_getting_started", text)
+    start = text.index(word)
+    tracker.latest_message["entities"] = [
+        {"entity": "exercise_type", "value": value, "start": start, "end": start + len(word)}
+    ]
+    await ActionAnswer().run(dispatcher, tracker, {})
+
+    (message,) = dispatcher.messages
+    assert message["custom"]["topic"] == topic
+
+
+@pytest.mark.parametrize(
+    ("action", "intent", "text", "kind", "topic"),
+    [
+        (
+            ActionSmallTalk(),
+            "out_of_scope",
+            "can you show me a few of them",
+            "answer",
+            "stretching",
+        ),
+        (ActionFallback(), "nlu_fallback", "where would I find one?", "answer", "stretching"),
+        (ActionSmallTalk(), "out_of_scope", "that film was brilliant", "off_topic", None),
+        (ActionSmallTalk(), "affirm", "yes that one", "small_talk", None),
+        (
+            ActionSmallTalk(),
+            "out_of_scope",
+            "how is it that the weather here is always so grey and wet?",
+            "off_topic",
+            None,
+        ),
+    ],
+)
+async def test_a_short_question_pointing_back_continues_the_last_topic(
+    make_tracker: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    action: ReplyAction,
+    intent: str,
+    text: str,
+    kind: str,
+    topic: str | None,
+) -> None:
+    tracker = make_tracker(intent, text, slots={"last_topic": "stretching"})
+    await action.run(dispatcher, tracker, {})
+
+    (message,) = dispatcher.messages
+    assert message["custom"]["type"] == kind
+    assert message["custom"]["topic"] == topic
+
+
+async def test_asking_what_it_can_do_about_a_named_exercise_gets_the_answer(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = make_tracker(
+        "ask_capabilities", "can you tell me about tai chi", {"exercise_type": "tai_chi"}
+    )
+    await ActionSmallTalk().run(dispatcher, tracker, {})
+
+    assert [m["custom"]["type"] for m in dispatcher.messages] == ["answer"]
+    assert dispatcher.messages[0]["custom"]["topic"] == "tai_chi"
+
+
+@pytest.mark.parametrize(
+    ("text", "last_topic", "topic"),
+    [
+        ("will exercise make it worse?", "pain_fatigue_ck", "pain_fatigue_ck"),
+        ("is that ok with my bad knees?", "hydrotherapy", "hydrotherapy"),
+        ("is it safe to exercise with myositis?", "hydrotherapy", "exercise_safety"),
+        ("will exercise make it worse?", "exercise_types", "exercise_safety"),
+        ("is exercise safe?", "pain_fatigue_ck", "exercise_safety"),
+    ],
+)
+async def test_a_broad_question_pointing_back_keeps_a_specific_topic(
+    make_tracker: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    text: str,
+    last_topic: str,
+    topic: str,
+) -> None:
+    tracker = make_tracker("ask_exercise_safety", text, slots={"last_topic": last_topic})
+    await ActionAnswer().run(dispatcher, tracker, {})
+
+    (message,) = dispatcher.messages
+    assert message["custom"]["topic"] == topic

@@ -1,0 +1,217 @@
+"""Safety on clauses, not bags of words: real patients' wording (issue 13).
+
+Past and resolved signs, soreness that has gone, real English words that look like misspelt
+crisis words, signs described indirectly, and the classifier's alarms that the words rule out.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rasa.nlu.constants import SPACY_DOCS
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.nlp.analyzer import Analyzer
+from bot.safety.component import SafetyNet
+from bot.safety.detector import Detector
+from bot.safety.lexicon import Urgency, read_lexicon
+from bot.settings import Settings
+
+
+@pytest.fixture(scope="module")
+def detector(settings: Settings) -> Detector:
+    return Detector(read_lexicon(settings.knowledge_dir / "safety.yml"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "food went down the wrong way a few times last year, none since my speech therapy",
+        "stiff for a day after pilates, fine now",
+        "my legs were sore after hydro, it went away by the next day",
+        "I used to get chest pain but it's all cleared up",
+    ],
+)
+def test_past_and_resolved_signs_do_not_count(
+    detector: Detector, analyzer: Analyzer, text: str
+) -> None:
+    report = detector.detect(analyzer.nlp(text))
+    assert not report.flagged
+    assert report.settled
+
+
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
+        ("the pain in my chest hasn't gone away since the push ups", "chest_pain"),
+        ("since last month my legs are getting weaker every day", "worsening_weakness"),
+    ],
+)
+def test_a_sign_that_has_not_passed_still_counts(
+    detector: Detector, analyzer: Analyzer, text: str, sign: str
+) -> None:
+    assert sign in {f.sign for f in detector.detect(analyzer.nlp(text)).findings}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I keep sending myself reminders to do my stretches",  # "sending" is not "ending"
+        "I made a Christmas wreath but the ribbon was hard to tie",  # "wreath" is not "breath"
+        "I overdid it at the gym yesterday",
+        "I had to give up tennis",
+        "how do I carry on when I'm this tired",
+    ],
+)
+def test_real_words_are_not_read_as_crisis_or_warning_words(
+    detector: Detector, analyzer: Analyzer, text: str
+) -> None:
+    assert not detector.detect(analyzer.nlp(text)).flagged
+
+
+@pytest.mark.parametrize(
+    ("text", "sign", "urgency"),
+    [
+        ("my breathing muscles are getting weaker lately", "breathless", Urgency.EMERGENCY),
+        ("I think my diaphragm is getting weaker", "breathless", Urgency.EMERGENCY),
+        (
+            "I suddenly can't climb the step at the back door, it was fine last week",
+            "worsening_weakness",
+            Urgency.SAME_DAY,
+        ),
+    ],
+)
+def test_signs_described_indirectly_are_caught(
+    detector: Detector, analyzer: Analyzer, text: str, sign: str, urgency: Urgency
+) -> None:
+    report = detector.detect(analyzer.nlp(text))
+    assert sign in {f.sign for f in report.findings}
+    assert report.urgency == urgency
+
+
+def test_hopelessness_in_a_long_message_is_a_crisis(detector: Detector, analyzer: Analyzer) -> None:
+    text = (
+        "I've been doing my exercises for a month. Lately nothing feels worth it, not even the "
+        "exercises. What stretches should I do?"
+    )
+    assert detector.detect(analyzer.nlp(text)).crisis
+
+
+def _parsed(analyzer: Analyzer, text: str, ranking: list[tuple[str, float]]) -> Message:
+    """A message as the classifier leaves it: its doc, top intent and ranking."""
+    message = Message({TEXT: text})
+    message.set(SPACY_DOCS[TEXT], analyzer.nlp(text))
+    rows: list[dict[str, Any]] = [{"name": n, "confidence": c} for n, c in ranking]
+    message.set(INTENT, rows[0])
+    message.set(INTENT_RANKING_KEY, rows)
+    return message
+
+
+def _intent(net: SafetyNet, message: Message) -> str:
+    (processed,) = net.process([message])
+    name: str = processed.get(INTENT)["name"]
+    return name
+
+
+@pytest.fixture(scope="module")
+def net(detector: Detector) -> SafetyNet:
+    return SafetyNet(detector, fallback_threshold=0.3)
+
+
+@pytest.mark.parametrize(
+    ("text", "ranking", "expected"),
+    [
+        ("I had to give up tennis", [("crisis", 0.67), ("feedback", 0.07)], "nlu_fallback"),
+        (
+            "I had to give up my job, can I still do strength training?",
+            [("crisis", 0.5), ("ask_exercise_type", 0.4)],
+            "ask_exercise_type",
+        ),
+        (
+            "stiff for a day after pilates, fine now",
+            [("report_warning_sign", 0.6), ("ask_exercise_type", 0.35)],
+            "ask_exercise_type",
+        ),
+        ("I feel like giving up", [("crisis", 0.88)], "crisis"),
+        ("I don't want to be here anymore", [("crisis", 0.9)], "crisis"),
+        ("my legs feel odd today", [("report_warning_sign", 0.9)], "report_warning_sign"),
+    ],
+)
+def test_classifier_alarms_need_the_words_to_back_them(
+    net: SafetyNet,
+    analyzer: Analyzer,
+    text: str,
+    ranking: list[tuple[str, float]],
+    expected: str,
+) -> None:
+    assert _intent(net, _parsed(analyzer, text, ranking)) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Would a physio be useful for dermatomyositis?", "Could resistance bands make my DM worse?"],
+)
+def test_exercise_questions_are_not_declined_as_medical(
+    net: SafetyNet, analyzer: Analyzer, text: str
+) -> None:
+    message = _parsed(analyzer, text, [("ask_medical", 0.6), ("ask_exercise_safety", 0.35)])
+    assert _intent(net, message) == "ask_exercise_safety"
+
+
+def test_a_medicine_question_is_still_declined(net: SafetyNet, analyzer: Analyzer) -> None:
+    message = _parsed(analyzer, "how much prednisone should I take?", [("ask_medical", 0.9)])
+    assert _intent(net, message) == "ask_medical"
+
+
+def test_a_medicine_question_about_exercise_is_still_declined(
+    net: SafetyNet, analyzer: Analyzer
+) -> None:
+    message = _parsed(analyzer, "can I take ibuprofen before the gym?", [("ask_medical", 0.6)])
+    assert _intent(net, message) == "ask_medical"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("how did you build up to walking every day?", "ask_getting_started"),
+        ("do you get wiped out after physio?", "ask_getting_started"),
+        ("are you a bot?", "bot_challenge"),
+    ],
+)
+def test_questions_to_you_about_exercise_are_exercise_questions(
+    net: SafetyNet, analyzer: Analyzer, text: str, expected: str
+) -> None:
+    ranking = [("bot_challenge", 0.6), ("ask_getting_started", 0.35)]
+    assert _intent(net, _parsed(analyzer, text, ranking)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
+        ("my legs have been getting weaker for the last month", "worsening_weakness"),
+        ("since the weekend she can't get out of her chair at all", "worsening_weakness"),
+    ],
+)
+def test_a_time_running_up_to_now_is_not_the_past(
+    detector: Detector, analyzer: Analyzer, text: str, sign: str
+) -> None:
+    assert sign in {f.sign for f in detector.detect(analyzer.nlp(text)).findings}
+
+
+def test_palpitations_that_stopped_months_ago_do_not_count(
+    detector: Detector, analyzer: Analyzer
+) -> None:
+    text = "the palpitations from the solu-medrol stopped months ago. can I walk further now?"
+    assert not detector.detect(analyzer.nlp(text)).flagged
+
+
+def test_thoughts_of_hurting_oneself_are_a_crisis(detector: Detector, analyzer: Analyzer) -> None:
+    report = detector.detect(analyzer.nlp("I've had thoughts of hurting myself since my flare"))
+    assert report.crisis
+
+
+def test_another_language_goes_to_the_fallback(net: SafetyNet, analyzer: Analyzer) -> None:
+    text = "Est-ce que je peux faire du sport avec une myosite?"
+    assert _intent(net, _parsed(analyzer, text, [("ask_exercise_safety", 0.5)])) == "nlu_fallback"
