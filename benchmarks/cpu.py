@@ -1,4 +1,4 @@
-"""How much CPU other work took while a level ran: the noise in the figures, measured.
+"""CPU time: what each server spends per message, and what other work took meanwhile.
 
 Other engineers' tests share this machine. Everything the benchmark runs descends from its own
 process (the servers, the load driver), so the rest of the machine's busy time is other work.
@@ -31,6 +31,11 @@ def _process_ticks(pid: int) -> int:
     except (FileNotFoundError, ProcessLookupError):
         return 0
     return int(fields[11]) + int(fields[12])
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process and its descendants so far."""
+    return sum(_process_ticks(p) for p in tree(pid)) / TICKS_PER_SECOND
 
 
 def _benchmark_ticks() -> int:

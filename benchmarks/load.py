@@ -13,7 +13,7 @@ import statistics
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -109,7 +109,12 @@ async def _user(
 
 
 async def drive(
-    url: str, scripts: Sequence[Script], users: int, messages: int, timeout: float
+    url: str,
+    scripts: Sequence[Script],
+    users: int,
+    messages: int,
+    timeout: float,
+    headers: Mapping[str, str] | None = None,
 ) -> Level:
     """Run ``users`` simulated users until ``messages`` messages are answered or failed.
 
@@ -120,7 +125,7 @@ async def drive(
     run = uuid.uuid4().hex[:8]
     connector = aiohttp.TCPConnector(limit=users)
     async with aiohttp.ClientSession(
-        connector=connector, timeout=aiohttp.ClientTimeout(total=timeout)
+        connector=connector, timeout=aiohttp.ClientTimeout(total=timeout), headers=headers
     ) as session:
         started = time.perf_counter()
         await asyncio.gather(
@@ -140,8 +145,10 @@ async def drive(
     return level
 
 
-async def first_answer(url: str, timeout: float) -> float:
+async def first_answer(url: str, timeout: float, headers: Mapping[str, str] | None = None) -> float:
     """Send "hello" as a new user; return the seconds until the reply was read."""
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=timeout)) as session:
+    async with aiohttp.ClientSession(
+        timeout=aiohttp.ClientTimeout(total=timeout), headers=headers
+    ) as session:
         seconds, _ = await send(session, url, f"bench-first-{uuid.uuid4().hex[:8]}", "hello")
     return seconds

@@ -1,6 +1,8 @@
 """Results: a JSON file per run, the latest as a markdown table, and latency against concurrency.
 
-The targets of issue 9 are judged here from the figures of one run, as ratios to the peer.
+The targets are judged here from the figures of one run, as ratios to the peer: issue 9's
+limits, tightened by issue 16 (a charity pays for the whole deployment, so its memory is set
+against the stock Rasa server alone).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ Results = dict[str, Any]
 
 @dataclass(frozen=True)
 class Target:
-    """One target of issue 9: our figure as a ratio to the peer's, against a limit."""
+    """One target: our figure as a ratio to the peer's, against a limit."""
 
     name: str
     unit: str
@@ -78,8 +80,19 @@ def _level(results: Results, name: str, users: int) -> dict[str, Any]:
     return level
 
 
+def deployment_mib(peaks: dict[str, float]) -> float:
+    """Every server's peak resident memory added up: what one host must hold for the assistant."""
+    return round(sum(peaks.values()), 1)
+
+
+def _p50_alone(results: Results, name: str) -> float | str:
+    """p50 latency with one user, or a dash when the run (``--levels``) had no such level."""
+    levels = results["assistants"][name]["levels"]
+    return next((lv["p50_ms"] for lv in levels if lv["users"] == 1), "–")
+
+
 def targets(results: Results) -> list[Target]:
-    """The targets of issue 9 that this run's levels allow judging."""
+    """The targets that this run's levels allow judging."""
     ours, peer = results["assistants"]["ours"], results["assistants"]["peer"]
     users = {lv["users"] for lv in ours["levels"]}
     found = []
@@ -90,7 +103,7 @@ def targets(results: Results) -> list[Target]:
                 "ms",
                 _level(results, "ours", 10)["p95_ms"],
                 _level(results, "peer", 10)["p95_ms"],
-                1.2,
+                0.5,
             )
         )
     if 50 in users:
@@ -100,7 +113,7 @@ def targets(results: Results) -> list[Target]:
                 "msg/s",
                 _level(results, "ours", 50)["throughput"],
                 _level(results, "peer", 50)["throughput"],
-                0.9,
+                2.0,
                 at_most=False,
             )
         )
@@ -111,6 +124,13 @@ def targets(results: Results) -> list[Target]:
             ours["peak_rss_mib"]["rasa"],
             peer["peak_rss_mib"]["rasa"],
             1.1,
+        ),
+        Target(
+            "whole deployment peak memory (every server)",
+            "MiB",
+            deployment_mib(ours["peak_rss_mib"]),
+            peer["peak_rss_mib"]["rasa"],
+            0.9,
         ),
         Target("start-up to first answer", "s", ours["startup_s"], peer["startup_s"], 1.0),
     ]
@@ -226,6 +246,7 @@ def markdown(results: Results, plot: str) -> str:
                 "",
             )
         )
+    lines += cpu_per_message(results)
     kinds = ", ".join(f"{k} {n}" for k, n in ours["levels"][-1]["kinds"].items())
     lines += [
         "",
@@ -252,6 +273,12 @@ def markdown(results: Results, plot: str) -> str:
         _row("action server peak RSS (MiB)", ours["peak_rss_mib"].get("actions", "–"), "–", ""),
         _row("web app peak RSS (MiB)", ours["peak_rss_mib"].get("web", "–"), "–", ""),
         _row(
+            "whole deployment peak RSS (MiB)",
+            deployment_mib(ours["peak_rss_mib"]),
+            peer["peak_rss_mib"]["rasa"],
+            _ratio(deployment_mib(ours["peak_rss_mib"]), peer["peak_rss_mib"]["rasa"]),
+        ),
+        _row(
             "training, clean model folder and cache (s)",
             ours["training_s"] if ours["training_s"] is not None else "reused",
             peer["training_s"] if peer["training_s"] is not None else "reused",
@@ -259,7 +286,9 @@ def markdown(results: Results, plot: str) -> str:
         ),
         "",
         "The peer's training time is that of `rasa init --no-prompt`, which writes the project "
-        "files (milliseconds) and trains.",
+        "files (milliseconds) and trains. The whole deployment adds up our three servers' peaks "
+        "(each sampled on its own, so the sum can only overstate); `make run` also keeps its "
+        "supervisor, `python -m bot serve`, which only waits on them (about 40 MiB).",
         "",
         "## Floor: in-process, no HTTP, tracker store or action server",
         "",
@@ -268,8 +297,8 @@ def markdown(results: Results, plot: str) -> str:
     ]
     floor = results["floor"]
     lines += [
-        _row("our NLU parse", floor["ours_nlu_parse_ms"], _level(results, "ours", 1)["p50_ms"]),
-        _row("peer's NLU parse", floor["peer_nlu_parse_ms"], _level(results, "peer", 1)["p50_ms"]),
+        _row("our NLU parse", floor["ours_nlu_parse_ms"], _p50_alone(results, "ours")),
+        _row("peer's NLU parse", floor["peer_nlu_parse_ms"], _p50_alone(results, "peer")),
         _row("our knowledge lookup (index search)", floor["lookup_ms"], ""),
         _row("our answer (lookup and compose)", floor["answer_ms"], ""),
         "",
@@ -277,6 +306,39 @@ def markdown(results: Results, plot: str) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def cpu_per_message(results: Results) -> list[str]:
+    """Each server's CPU time per message at each level, beside the in-process NLU floor."""
+    ours, peer = results["assistants"]["ours"], results["assistants"]["peer"]
+    if not all("cpu_ms_per_message" in lv for lv in ours["levels"] + peer["levels"]):
+        return []  # a run from before CPU time was measured
+    lines = [
+        "",
+        "## CPU time per message",
+        "",
+        "User and system time each server used during a level, divided by its messages; the "
+        f"floor is our NLU parse in-process ({results['floor']['ours_nlu_parse_ms']} ms).",
+        "",
+        _row("users", "ours: Rasa", "actions", "web", "all", "peer: Rasa", "ratio (all)"),
+        _row(*["---"] * 7),
+    ]
+    for mine, theirs in zip(ours["levels"], peer["levels"], strict=True):
+        cpu = mine["cpu_ms_per_message"]
+        total = round(sum(cpu.values()), 2)
+        stock = theirs["cpu_ms_per_message"]["rasa"]
+        lines.append(
+            _row(
+                mine["users"],
+                cpu.get("rasa", "–"),
+                cpu.get("actions", "–"),
+                cpu.get("web", "–"),
+                total,
+                stock,
+                _ratio(total, stock),
+            )
+        )
+    return lines
 
 
 def plot(results: Results, path: Path) -> None:

@@ -17,8 +17,8 @@ from typing import Any
 
 from benchmarks import floor, report
 from benchmarks.assistants import Assistant, ours
-from benchmarks.cpu import OtherWork
-from benchmarks.load import drive, first_answer
+from benchmarks.cpu import OtherWork, cpu_seconds
+from benchmarks.load import Level, drive, first_answer
 from benchmarks.memory import PeakMemory
 from benchmarks.peer import peer
 from benchmarks.profile import Recorder, summarise
@@ -39,7 +39,7 @@ def start(assistant: Assistant) -> dict[str, Any]:
     """Launch the assistant's servers; time launch to the first reply to "hello"."""
     started = time.perf_counter()
     assistant.stack.start()
-    first = asyncio.run(first_answer(assistant.url, REQUEST_TIMEOUT_SECONDS))
+    first = asyncio.run(first_answer(assistant.url, REQUEST_TIMEOUT_SECONDS, assistant.headers))
     startup = time.perf_counter() - started
     print(f"{assistant.name}: first answer {startup:.1f}s after launch", flush=True)
     seconds = assistant.training_seconds
@@ -51,13 +51,37 @@ def start(assistant: Assistant) -> dict[str, Any]:
     }
 
 
-def load(assistant: Assistant, users: int, messages: int) -> dict[str, Any]:
-    """One level of load on one assistant, with the CPU share other work took meanwhile."""
-    with OtherWork() as others:
-        level = asyncio.run(
-            drive(assistant.url, assistant.scripts, users, messages, REQUEST_TIMEOUT_SECONDS)
+def drive_level(assistant: Assistant, users: int, messages: int) -> Level:
+    """Run one level of load on one assistant over its REST channel."""
+    return asyncio.run(
+        drive(
+            assistant.url,
+            assistant.scripts,
+            users,
+            messages,
+            REQUEST_TIMEOUT_SECONDS,
+            assistant.headers,
         )
-    summary = level.summary() | {"other_cpu": round(others.share, 2)}
+    )
+
+
+def server_cpu_seconds(assistant: Assistant) -> dict[str, float]:
+    """CPU time each of the assistant's servers has used so far."""
+    return {
+        s.name: cpu_seconds(s.process.pid) for s in assistant.stack.servers if s.process is not None
+    }
+
+
+def load(assistant: Assistant, users: int, messages: int) -> dict[str, Any]:
+    """One level of load on one assistant: latency, each server's CPU per message, other work."""
+    before = server_cpu_seconds(assistant)
+    with OtherWork() as others:
+        level = drive_level(assistant, users, messages)
+    spent = {name: t - before.get(name, 0.0) for name, t in server_cpu_seconds(assistant).items()}
+    summary = level.summary() | {
+        "other_cpu": round(others.share, 2),
+        "cpu_ms_per_message": {name: round(1000 * t / messages, 2) for name, t in spent.items()},
+    }
     print(f"{assistant.name}: {summary}", flush=True)
     return summary
 
@@ -139,9 +163,7 @@ def profile(work: Path, out: Path) -> None:
                 for s in stack.servers
                 if s.process and s.name in ("rasa", "actions")
             }
-            asyncio.run(
-                drive(assistant.url, assistant.scripts, users, messages, REQUEST_TIMEOUT_SECONDS)
-            )
+            drive_level(assistant, users, messages)
             for name, recorder in recorders.items():
                 recorder.stop()
                 title = f"{assistant.name}, {name} server, {users} users, {messages} messages"

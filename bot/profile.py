@@ -26,17 +26,17 @@ class Profile:
     defaults: Mapping[str, str] = field(default_factory=dict)
     # Several servers share the database, so it must be a server (not SQLite), and Redis.
     shared: bool = False
+    # Console admins must sign in with a TOTP code too; set for every server, whatever the
+    # environment says, so a deployment cannot turn it off by accident.
+    require_admin_mfa: bool = False
 
 
 DEVELOPMENT = Profile("development", PROJECT_ROOT / "endpoints.yml")
 PRODUCTION = Profile(
     "production",
     PROJECT_ROOT / "endpoints.production.yml",
-    defaults={
-        "REDIS_PORT": "6379",
-        "REDIS_DB": "1",
-        "REDIS_PASSWORD": "",
-        "REDIS_KEY_PREFIX": "myositis",
-    },
+    # No default REDIS_PASSWORD: a deployment must say it (empty only for a Redis without AUTH).
+    defaults={"REDIS_PORT": "6379", "REDIS_DB": "1", "REDIS_KEY_PREFIX": "myositis"},
     shared=True,
+    require_admin_mfa=True,
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiohttp import web
@@ -12,7 +13,7 @@ from aiohttp.test_utils import TestServer
 from benchmarks.load import Level, drive
 from benchmarks.memory import PeakMemory
 from benchmarks.profile import summarise
-from benchmarks.report import Target
+from benchmarks.report import Target, cpu_per_message, targets
 from benchmarks.scripts import OURS, PEER, QUESTIONS, TURNS
 from bot.knowledge.schema import KnowledgeSet
 
@@ -87,3 +88,44 @@ def test_a_profile_summary_counts_samples_by_function(tmp_path: Path) -> None:
     assert "4 samples" in text
     assert " 75.0%  parse (nlu.py)" in text
     assert "100.0%  main (app.py)" in text
+
+
+def test_the_whole_deployment_is_judged_against_the_stock_rasa_server_alone() -> None:
+    def level(users: int) -> dict[str, float]:
+        return {"users": users, "p95_ms": 100.0, "throughput": 10.0}
+
+    results = {
+        "assistants": {
+            "ours": {
+                "levels": [level(10), level(50)],
+                "peak_rss_mib": {"rasa": 600.0, "actions": 150.0, "web": 120.0},
+                "startup_s": 10.0,
+            },
+            "peer": {
+                "levels": [level(10), level(50)],
+                "peak_rss_mib": {"rasa": 1000.0},
+                "startup_s": 30.0,
+            },
+        }
+    }
+    whole = next(t for t in targets(results) if t.name.startswith("whole deployment"))
+    assert (whole.ours, whole.peer, whole.limit) == (870.0, 1000.0, 0.9)
+    assert whole.met
+
+
+def test_the_cpu_table_adds_up_every_server_against_the_stock_rasa_server() -> None:
+    def level(users: int, cpu: dict[str, float]) -> dict[str, Any]:
+        return {"users": users, "cpu_ms_per_message": cpu}
+
+    results: dict[str, Any] = {
+        "floor": {"ours_nlu_parse_ms": 7.1},
+        "assistants": {
+            "ours": {"levels": [level(10, {"rasa": 20.0, "actions": 3.0, "web": 0.5})]},
+            "peer": {"levels": [level(10, {"rasa": 47.0})]},
+        },
+    }
+    table = cpu_per_message(results)
+    assert "| 10 | 20.0 | 3.0 | 0.5 | 23.5 | 47.0 | 0.50 |" in table
+    assert any("(7.1 ms)" in line for line in table)
+    del results["assistants"]["peer"]["levels"][0]["cpu_ms_per_message"]
+    assert cpu_per_message(results) == []

@@ -13,7 +13,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.handoff_policy import HandoffPolicy
+from bot.dialogue.handoff_policy import HandoffPolicy
 from bot.settings import PROJECT_ROOT
 
 

@@ -22,7 +22,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from typing_extensions import override
 
-VOLUNTEER_SLOT = "volunteer"
+from bot.dialogue.slots import VOLUNTEER_SLOT
+
 # Intents the assistant still answers while a volunteer holds the conversation.
 ALWAYS_ANSWERED = ("report_warning_sign", "crisis")
 

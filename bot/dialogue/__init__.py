@@ -1,0 +1,1 @@
+"""Dialogue management that Rasa runs: the policy that hands a conversation to a volunteer."""

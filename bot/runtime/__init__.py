@@ -1,0 +1,1 @@
+"""How the assistant's processes are started and what each one loads."""
