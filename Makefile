@@ -21,7 +21,7 @@ TRAIN_INPUTS    := config.yml domain.yml $(shell find data -type f -name '*.yml'
 help:
 	@echo "make run    set up everything and start the assistant (ports in README.md)"
 	@echo "make test   set up everything and run the whole test suite"
-	@echo "make eval   train and report NLU and safety figures on the held-out sets"
+	@echo "make eval   train, then report figures on the held-out sets and on real patients' wording"
 	@echo "make bench  benchmarks against a stock Rasa assistant (benchmarks/README.md)"
 	@echo "make lint   ruff and mypy"
 
@@ -80,16 +80,19 @@ bench: kb $(MODEL) $(STAMPS)/npm
 
 # --- quality ----------------------------------------------------------------------------------
 lint: $(STAMPS)/venv
-	$(VENV)/bin/ruff check bot actions tests benchmarks
-	$(VENV)/bin/ruff format --check bot actions tests benchmarks
+	$(VENV)/bin/ruff check bot actions tests benchmarks tools
+	$(VENV)/bin/ruff format --check bot actions tests benchmarks tools
 	$(VENV)/bin/mypy
 
+# Starts the action and Rasa servers on EVAL_PORT_BASE+55 and +5 (default 17000) for the
+# real-language set; about 3.5 minutes in all.
 eval: kb $(MODEL)
 	$(PY) -m bot eval
 
 lock: $(STAMPS)/venv
 	$(PY) -m pip freeze --all | grep -vE '^(pip|setuptools|wheel)==' | sort -f \
 		| sed '1i # Every package the install uses, pinned. Regenerate with make lock.' > requirements.lock
+	$(PY) -m tools.runtime_lock
 
 clean:
 	rm -rf build models var artifacts node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
 from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
@@ -12,13 +13,17 @@ from pathlib import Path
 from sqlalchemy.exc import OperationalError
 
 from bot.db import engine_for
-from bot.knowledge import repository
+from bot.db_roles import DEFAULT_PREFIX
+from bot.knowledge import readability, repository
 from bot.knowledge.files import read_knowledge
 from bot.knowledge.schema import KnowledgeError
+from bot.knowledge.uncovered import read_uncovered
 from bot.knowledge.vocabulary import read_vocabulary
+from bot.parts import PARTS, SERVER_NAMES
 from bot.preflight import unreachable_database
 from bot.profile import DEVELOPMENT, PRODUCTION, Profile
-from bot.serve import SERVER_NAMES, Stack, serve
+from bot.runtime.lean import keep_model_libraries_out
+from bot.serve import Stack, serve
 from bot.settings import PROJECT_ROOT, Settings, load_settings
 
 VOCABULARY_NLU_FILE = PROJECT_ROOT / "data" / "nlu" / "vocabulary.yml"
@@ -27,12 +32,14 @@ VOCABULARY_NLU_FILE = PROJECT_ROOT / "data" / "nlu" / "vocabulary.yml"
 def _kb_validate(settings: Settings, _args: argparse.Namespace) -> int:
     knowledge = read_knowledge(settings.knowledge_dir)
     read_vocabulary(settings.knowledge_dir / "vocabulary.yml")
+    read_uncovered(settings.knowledge_dir / "uncovered.yml")
     print(f"knowledge OK: {len(knowledge.entries)} entries in {len(knowledge.topics)} topics")
     return 0
 
 
 def _kb_load(settings: Settings, _args: argparse.Namespace) -> int:
     knowledge = read_knowledge(settings.knowledge_dir)
+    read_uncovered(settings.knowledge_dir / "uncovered.yml")
     report = repository.load(engine_for(settings.database_url), knowledge)
     print(
         f"knowledge loaded: {report.added} added, {report.updated} updated, "
@@ -42,11 +49,39 @@ def _kb_load(settings: Settings, _args: argparse.Namespace) -> int:
 
 
 def _kb_stats(settings: Settings, _args: argparse.Namespace) -> int:
-    knowledge = repository.read(engine_for(settings.database_url))
-    for topic in knowledge.topics:
-        print(f"{topic:22} {len(knowledge.entries_of(topic))}")
-    print(f"{'total':22} {len(knowledge.entries)}")
+    knowledge = read_knowledge(settings.knowledge_dir)
+    print(f"{'entry':45} {'answer: grade words longest':>28} {'detail: grade words longest':>28}")
+    answers, details = [], []
+    for entry in knowledge.entries:
+        answer = readability.measure(entry.answer)
+        answers.append(answer)
+        line = f"{entry.id:45} {_figures(answer):>28}"
+        if entry.detail:
+            detail = readability.measure(entry.detail)
+            details.append(detail)
+            line += f" {_figures(detail):>28}"
+        print(line)
+    for name, figures, limit in (
+        ("answers", answers, readability.ANSWER_MAX_GRADE),
+        ("details", details, readability.DETAIL_MAX_GRADE),
+    ):
+        worst = max(f.grade for f in figures)
+        print(
+            f"{name}: {len(figures)}, median grade {readability.median_grade(figures):.1f}, "
+            f"worst {worst:.1f} (limit {limit}), most words {max(f.words for f in figures)}, "
+            f"longest sentence {max(f.longest_sentence for f in figures)} words"
+        )
+    print(f"{len(knowledge.entries)} entries in {len(knowledge.topics)} topics")
+    subjects = read_uncovered(settings.knowledge_dir / "uncovered.yml")
+    print(
+        f"{len(subjects)} subjects our sources do not cover (uncovered.yml): "
+        + ", ".join(s.id for s in subjects)
+    )
     return 0
+
+
+def _figures(figures: readability.Readability) -> str:
+    return f"{figures.grade:5.1f} {figures.words:5d} {figures.longest_sentence:5d}"
 
 
 def _kb_ask(settings: Settings, args: argparse.Namespace) -> int:
@@ -106,15 +141,19 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
 def _check(settings: Settings, args: argparse.Namespace) -> int:
     profile = _profile(args)
-    problems = Stack(settings, profile=profile).problems()
+    problems = Stack(settings, profile=profile, parts=tuple(args.only)).problems()
     for problem in problems:
         print(problem, file=sys.stderr)
     if not problems:
-        print(f"{profile.name} profile: every variable is set and every service answers")
+        print(
+            f"{profile.name} profile ({', '.join(args.only)}): every variable is set and every "
+            "service answers"
+        )
     return 1 if problems else 0
 
 
 def _web(settings: Settings, args: argparse.Namespace) -> int:
+    keep_model_libraries_out()
     from aiohttp import web
 
     from bot.web.app import create_app
@@ -124,6 +163,7 @@ def _web(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _actions(_settings: Settings, args: argparse.Namespace) -> int:
+    keep_model_libraries_out()
     from bot.actions_server import run
 
     run(args.host, args.port)
@@ -137,6 +177,25 @@ def _db_migrate(settings: Settings, _args: argparse.Namespace) -> int:
     for step in applied:
         print(f"applied migration {step.version}: {step.description}")
     print("database schema is up to date")
+    return 0
+
+
+def _db_roles(settings: Settings, args: argparse.Namespace) -> int:
+    from sqlalchemy.engine import make_url
+
+    from bot.db_roles import RoleError, apply_roles, passwords_from
+
+    if make_url(settings.database_url).get_backend_name() != "postgresql":
+        print("database roles need PostgreSQL: set DATABASE_URL to its owner", file=sys.stderr)
+        return 1
+    try:
+        passwords = passwords_from(os.environ)
+        with engine_for(settings.database_url).begin() as conn:
+            names = apply_roles(conn, passwords, args.prefix)
+    except RoleError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(f"database roles up to date: {', '.join(names)}")
     return 0
 
 
@@ -168,7 +227,10 @@ def _users_list(settings: Settings, _args: argparse.Namespace) -> int:
 
     with engine_for(settings.database_url).connect() as conn:
         for account in list_accounts(conn):
-            print(f"{account.email:40} {account.role.value:10} {account.display_name}")
+            two_step = "two-step" if account.two_step else "password only"
+            print(
+                f"{account.email:40} {account.role.value:10} {two_step:14} {account.display_name}"
+            )
     return 0
 
 
@@ -179,6 +241,50 @@ def _users_remove(settings: Settings, args: argparse.Namespace) -> int:
         removed = remove_account(conn, args.email)
     print(f"removed {args.email}" if removed else f"no account for {args.email}")
     return 0 if removed else 1
+
+
+def _mfa_enrol(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.console.accounts import AccountError
+    from bot.console.two_step import enrol
+    from bot.privacy.addresses import MissingKey
+
+    try:
+        with engine_for(settings.database_url).begin() as conn:
+            enrolment = enrol(conn, args.email)
+    except AccountError as error:
+        print(error, file=sys.stderr)
+        return 1
+    except MissingKey:
+        print(
+            "ADDRESS_KEY is not set: the TOTP secret is stored encrypted with it. Set it to the "
+            "value the web app runs with.",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"Two-step sign-in is on for {args.email}; its open sessions were ended.")
+    print("Add it to an authenticator app now (open the link, or type the key). It is not shown")
+    print("again; enrolling again makes a new one.")
+    print(enrolment.uri)
+    print(f"key: {enrolment.secret}")
+    return 0
+
+
+def _mfa_remove(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.console.accounts import AccountError
+    from bot.console.two_step import remove
+
+    try:
+        with engine_for(settings.database_url).begin() as conn:
+            was_on = remove(conn, args.email)
+    except AccountError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(
+        f"two-step sign-in removed for {args.email}"
+        if was_on
+        else f"{args.email} had no two-step sign-in"
+    )
+    return 0
 
 
 def _retention(settings: Settings, args: argparse.Namespace) -> int:
@@ -195,7 +301,7 @@ def _retention(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _eval(_settings: Settings, _args: argparse.Namespace) -> int:
-    from bot.evaluation import main as evaluate
+    from bot.evaluation.report import main as evaluate
 
     return evaluate()
 
@@ -210,7 +316,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     kb.add_parser("validate", help="check every knowledge file").set_defaults(run=_kb_validate)
     kb.add_parser("load", help="load knowledge/ into the database").set_defaults(run=_kb_load)
-    kb.add_parser("stats", help="entries per topic in the database").set_defaults(run=_kb_stats)
+    kb.add_parser("stats", help="reading grade of every entry").set_defaults(run=_kb_stats)
     ask = kb.add_parser("ask", help="answer a question from the knowledge base")
     ask.add_argument("topic")
     ask.add_argument("text", nargs="?", default="")
@@ -246,15 +352,33 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--host", default="127.0.0.1", help="interface (0.0.0.0 in a container)")
     serve.set_defaults(run=_serve)
-    groups.add_parser(
+    check = groups.add_parser(
         "check",
         parents=[production],
-        help="check that the database (and Redis in production) answer, then exit",
-    ).set_defaults(run=_check)
+        help="check that the variables are set and the database (and Redis) answer, then exit",
+    )
+    check.add_argument(
+        "--only",
+        nargs="+",
+        choices=PARTS,
+        default=list(SERVER_NAMES),
+        help="check only what these parts need (setup: the set-up job)",
+    )
+    check.set_defaults(run=_check)
     db = groups.add_parser("db", help="the database").add_subparsers(dest="cmd", required=True)
     db.add_parser(
         "migrate", help="create or upgrade the console's tables (safe to repeat)"
     ).set_defaults(run=_db_migrate)
+    roles = db.add_parser(
+        "roles",
+        help="create or update each part's least-privilege login role (PostgreSQL; safe to repeat)",
+        description="Passwords from DB_RASA_PASSWORD, DB_WEB_PASSWORD and DB_ACTIONS_PASSWORD; "
+        "run as the tables' owner after `kb load` and `db migrate`.",
+    )
+    roles.add_argument(
+        "--prefix", default=DEFAULT_PREFIX, help="role names are <prefix>_rasa, _web and _actions"
+    )
+    roles.set_defaults(run=_db_roles)
 
     users = groups.add_parser("users", help="volunteer console accounts").add_subparsers(
         dest="cmd", required=True
@@ -271,6 +395,15 @@ def build_parser() -> argparse.ArgumentParser:
     remove = users.add_parser("remove", help="remove an account and its sessions")
     remove.add_argument("email")
     remove.set_defaults(run=_users_remove)
+    mfa = users.add_parser(
+        "mfa", help="two-step sign-in (TOTP codes from an authenticator app)"
+    ).add_subparsers(dest="mfa_cmd", required=True)
+    enrol = mfa.add_parser("enrol", help="turn it on; prints the key once (needs ADDRESS_KEY)")
+    enrol.add_argument("email")
+    enrol.set_defaults(run=_mfa_enrol)
+    unenrol = mfa.add_parser("remove", help="turn it off (a lost phone: remove, then enrol)")
+    unenrol.add_argument("email")
+    unenrol.set_defaults(run=_mfa_remove)
 
     retention = groups.add_parser(
         "retention", help="delete conversations older than --days, console data included"

@@ -10,6 +10,9 @@ raises the same error. ``python -m bot.rasa_server run ...`` takes Rasa's argume
 
 from __future__ import annotations
 
+import os
+import sys
+from collections.abc import MutableMapping
 from typing import Any
 
 from jsonschema import ValidationError
@@ -46,11 +49,82 @@ def validate_action_responses_once() -> None:
     RemoteAction._validate_action_result = validate
 
 
+def resolve_event_types_once() -> None:
+    """Make Rasa find an event's class by its type name in a table, not a class-tree walk.
+
+    Rasa rebuilds every tracker from its stored events on every message, and for each event it
+    walks all subclasses of Event (checking each for abstract methods) to find the class: about
+    3% of the Rasa server's time under load. The table is filled from the same walk and walked
+    again on a miss, so a class defined later is still found, and unknown names fail as before.
+
+    Raises:
+        RuntimeError: this Rasa no longer has the method replaced here (an upgrade changed it).
+    """
+    from rasa.shared.core.events import Event
+
+    original = Event.__dict__.get("resolve_by_type")
+    if not isinstance(original, staticmethod):
+        raise RuntimeError("Event.resolve_by_type is gone: review bot/rasa_server")
+    if original.__func__.__module__ == __name__:
+        return
+    from rasa.shared.utils.common import all_subclasses
+
+    classes: dict[str, type[Event]] = {}
+
+    def resolve_by_type(type_name: str, default: type[Event] | None = None) -> type[Event] | None:
+        """Same contract as Rasa's: the class, None for old "topic" events, default, or error."""
+        if type_name not in classes:
+            classes.update((cls.type_name, cls) for cls in reversed(all_subclasses(Event)))
+        if type_name in classes:
+            return classes[type_name]
+        found: type[Event] | None = original.__func__(type_name, default)
+        return found
+
+    Event.resolve_by_type = staticmethod(resolve_by_type)
+
+
+# Seconds past a JWT's expiry that Rasa still accepts it, for clocks a little apart. sanic-jwt
+# (Rasa's JWT check) allows 180 by default, which would let a one-minute console JWT work for four.
+JWT_LEEWAY_SECONDS = 10
+
+
+def rasa_arguments(argv: list[str]) -> list[str]:
+    """``argv`` with ``rasa run`` given RASA_API_TOKEN and RASA_JWT_SECRET from the environment.
+
+    The supervisor puts them in the environment, not on the command line, where any local user
+    could read them (``ps``, /proc/<pid>/cmdline); Rasa reads them only from its arguments, so
+    they are added here, inside the process, where the kernel's copy of the command line never
+    sees them. The JWT secret checks the console's HS256 tokens (bot/console/rasa_client.py).
+    """
+    if "run" not in argv[1:2]:
+        return argv
+    added: list[str] = []
+    token = os.environ.get("RASA_API_TOKEN")
+    if token and "--auth-token" not in argv:
+        added += ["--auth-token", token]
+    jwt_secret = os.environ.get("RASA_JWT_SECRET")
+    if jwt_secret and "--jwt-secret" not in argv:
+        added += ["--jwt-secret", jwt_secret, "--jwt-method", "HS256"]
+    return [*argv, *added]
+
+
+def limit_jwt_leeway(environ: MutableMapping[str, str]) -> None:
+    """Have Rasa refuse a JWT soon after its expiry (JWT_LEEWAY_SECONDS), unless set otherwise.
+
+    Sanic reads ``SANIC_*`` variables into its app's config without the prefix, and sanic-jwt
+    takes its settings from the ``SANIC_JWT_*`` keys there; Rasa offers no option for it.
+    """
+    environ.setdefault("SANIC_SANIC_JWT_LEEWAY", str(JWT_LEEWAY_SECONDS))
+
+
 def main() -> None:
     """Run Rasa's command line (``rasa run``, ``rasa train``...) with the validator reused."""
     from rasa.__main__ import main as rasa_main
 
     validate_action_responses_once()
+    resolve_event_types_once()
+    limit_jwt_leeway(os.environ)
+    sys.argv = rasa_arguments(sys.argv)
     rasa_main()
 
 

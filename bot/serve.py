@@ -21,12 +21,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
-from urllib.parse import quote
 
 from bot.channels.enabled import ChannelPlan, plan_channels, write_enabled
-from bot.preflight import preflight
+from bot.parts import SERVER_NAMES, secrets_of
+from bot.preflight import endpoint_variables, preflight
 from bot.profile import DEVELOPMENT, Profile
-from bot.settings import PROJECT_ROOT, Settings
+from bot.settings import PROJECT_ROOT, REQUIRE_ADMIN_MFA, Settings
 
 HEALTH_TIMEOUT_SECONDS = 2.0
 WARM_UP_TIMEOUT_SECONDS = 120.0
@@ -70,7 +70,13 @@ def port_is_free(host: str, port: int) -> bool:
         return probe.connect_ex((host, port)) != 0
 
 
-SERVER_NAMES = ("actions", "rasa", "web")
+# Secrets each development run makes up (production servers must share them, so are given them):
+# SESSION_SECRET keys conversation ids, ADDRESS_KEY encrypts delivery addresses (and the
+# console's two-step secrets, which `users mfa enrol` writes with the key of its environment),
+# REST_CHANNEL_TOKEN opens the REST channel (bot/channels/conversations.py, rest.py), and
+# RASA_JWT_SECRET signs the console's calls to Rasa's HTTP API (bot/console/rasa_client.py).
+# Which of them production requires depends on the part (bot.parts.PART_SECRETS).
+RUN_SECRETS = ("SESSION_SECRET", "ADDRESS_KEY", "REST_CHANNEL_TOKEN", "RASA_JWT_SECRET")
 
 
 @dataclass
@@ -93,6 +99,7 @@ class Stack:
     action_token: str = field(default_factory=lambda: os.environ.get("ACTION_SERVER_TOKEN") or "")
     extra_env: Mapping[str, str] = field(default_factory=dict)
     servers: list[Server] = field(default_factory=list)
+    run_secrets: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         """Make up this run's tokens, unless several servers must share them.
@@ -103,6 +110,12 @@ class Stack:
         if not self.profile.shared:
             self.api_token = self.api_token or secrets.token_urlsafe(24)
             self.action_token = self.action_token or secrets.token_urlsafe(24)
+        for name in RUN_SECRETS:
+            value = self.extra_env.get(name) or os.environ.get(name) or ""
+            if not value and not self.profile.shared:
+                value = secrets.token_urlsafe(32)
+            if value:
+                self.run_secrets.setdefault(name, value)
 
     def environment(self) -> dict[str, str]:
         """Environment of the children: endpoints.yml and credentials.yml read these variables."""
@@ -118,6 +131,9 @@ class Stack:
         ):
             if token:
                 env[name] = token
+        env.update(self.run_secrets)
+        if self.profile.require_admin_mfa:
+            env[REQUIRE_ADMIN_MFA] = "1"
         env.setdefault(
             "CORS_ORIGINS", f"http://{self.host}:{self.ports.web} http://localhost:{self.ports.web}"
         )
@@ -126,9 +142,20 @@ class Stack:
         return env
 
     def problems(self) -> list[str]:
-        """What the profile needs that this environment lacks or cannot reach (see preflight)."""
-        missing_token = [] if self.api_token else ["RASA_API_TOKEN is not set"]
-        return missing_token + preflight(self.profile, self.environment())
+        """What the parts need that this environment lacks or cannot reach (see preflight).
+
+        Production requires each part's own secrets only (a container is given no others);
+        development makes them up.
+        """
+        environment = self.environment()
+        # preflight names those of the endpoints file, saying which file needs them.
+        named = endpoint_variables(self.profile) if "rasa" in self.parts else []
+        missing = [
+            f"{name} is not set"
+            for name in secrets_of(self.parts)
+            if self.profile.shared and name not in named and not environment.get(name)
+        ]
+        return missing + preflight(self.profile, environment, self.parts)
 
     def channels(self) -> ChannelPlan:
         """The input channels of credentials.yml whose secrets this environment sets."""
@@ -137,7 +164,7 @@ class Stack:
     def plan(self) -> list[Server]:
         """Return the servers to start, in order."""
         credentials = self.credentials or write_enabled(
-            self.channels(), PROJECT_ROOT / "build" / f"run-{self.ports.rasa}" / "credentials.yml"
+            self.channels(), self.settings.var_dir / f"run-{self.ports.rasa}" / "credentials.yml"
         )
         python = sys.executable
         servers = [
@@ -172,8 +199,6 @@ class Stack:
                     str(self.ports.rasa),
                     "--interface",
                     self.host,
-                    "--auth-token",
-                    self.api_token,
                     "--cors",
                     *self.environment()["CORS_ORIGINS"].split(),
                 ],
@@ -225,9 +250,12 @@ class Stack:
             }
         ).encode()
         request = urllib.request.Request(
-            f"http://{self.host}:{self.ports.actions}/webhook?token={quote(self.action_token)}",
+            f"http://{self.host}:{self.ports.actions}/webhook",
             data=body,
-            headers={"Content-Type": "application/json"},
+            headers={
+                "Content-Type": "application/json",
+                "Authorization": f"Bearer {self.action_token}",
+            },
         )
         try:
             with urllib.request.urlopen(request, timeout=WARM_UP_TIMEOUT_SECONDS) as response:
@@ -362,10 +390,12 @@ def serve(
             print(f"  {channel.rsplit('.', 1)[-1]:24} on")
         for channel, unset in channels.missing.items():
             print(f"  {channel.rsplit('.', 1)[-1]:24} off: set {', '.join(unset)} to enable it")
-        if not os.environ.get("RASA_API_TOKEN"):
+        if stack.api_token and not os.environ.get("RASA_API_TOKEN"):
             print(
                 f"  HTTP API token for this run: {stack.api_token} (set RASA_API_TOKEN to fix it)"
             )
+        if not os.environ.get("REST_CHANNEL_TOKEN") and "REST_CHANNEL_TOKEN" in stack.run_secrets:
+            print(f"  REST channel token for this run: {stack.run_secrets['REST_CHANNEL_TOKEN']}")
         print("Press Ctrl-C to stop.", flush=True)
         while not stopping:
             dead = stack.exited()

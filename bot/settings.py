@@ -2,9 +2,9 @@
 
 Everything a deployment changes (database, knowledge folder, helplines, allowed origins, public
 addresses) is read here, so that production differs from development by environment only. The
-exceptions are RASA_API_TOKEN and ACTION_SERVER_TOKEN, secrets the supervisor hands to the servers:
-they are read when needed (``rasa_api_token()``, ``action_server_token()``) and kept out of
-Settings (which is printed and compared).
+exceptions are the secrets the supervisor hands to the servers (RASA_API_TOKEN, RASA_JWT_SECRET,
+ACTION_SERVER_TOKEN, REST_CHANNEL_TOKEN, SESSION_SECRET, ADDRESS_KEY): they are read when needed
+(``secret("SESSION_SECRET")``) and kept out of Settings (which is printed and compared).
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# "1": console admins need two-step sign-in (`bot.profile.PRODUCTION` sets it).
+REQUIRE_ADMIN_MFA = "CONSOLE_REQUIRE_ADMIN_MFA"
 
 
 def _path(name: str, default: Path) -> Path:
@@ -45,15 +47,29 @@ class Settings:
     signin_window_minutes: float = 15.0
     signin_max_failures_per_account: int = 5
     signin_max_failures_per_address: int = 20
-    # Behind a reverse proxy every client shares its address: take X-Forwarded-For's instead.
-    console_trust_forwarded_for: bool = False
+    # Admins cannot sign in without two-step sign-in (TOTP); the production profile forces it on.
+    require_admin_mfa: bool = False
+    # How many reverse proxies stand in front of the web app: the client address is the hop the
+    # outermost one added to X-Forwarded-For (0: the socket's peer; bot/console/guard.py).
+    trusted_proxy_count: int = 0
     # Limits on what one sender may send (bot/channels/guard.py); 0 turns the rate limit off.
+    # The per-sender limit also caps each socket.io connection, whatever sender it claims.
     max_message_chars: int = 2000
     rate_limit_per_minute: int = 30
+    # Messages one client address may send a minute over REST and socket.io (0: no limit), so a
+    # client cannot dodge the per-sender limit by making up sender ids. Several people behind
+    # one address (a clinic, a mobile carrier) share it, so it is well above the per-sender one.
+    rate_limit_per_address_per_minute: int = 120
     # Shared by every instance for the rate limit when set; otherwise each process counts alone.
     redis_url: str | None = None
     # How long Rasa waits for the action server before sending the safe reply instead.
     action_timeout_seconds: float = 10.0
+    # The console's queue and report read only conversations active in this many last days, so
+    # a flood of made-up conversations cannot make every page view read the whole history.
+    console_queue_days: float = 90.0
+    # What the servers write while they run (the default SQLite file, each run's credentials):
+    # the only writable place a read-only container needs besides /tmp.
+    var_dir: Path = PROJECT_ROOT / "var"
 
 
 def sqlite_url(path: Path) -> str:
@@ -71,6 +87,7 @@ def load_settings() -> Settings:
     return Settings(
         database_url=os.environ.get("DATABASE_URL") or sqlite_url(var_dir / "myositis.db"),
         knowledge_dir=_path("KNOWLEDGE_DIR", PROJECT_ROOT / "knowledge"),
+        var_dir=var_dir,
         spacy_pipeline=_path("SPACY_PIPELINE", PROJECT_ROOT / "build" / "spacy" / "en_myositis"),
         max_entries_per_answer=int(os.environ.get("MAX_ENTRIES_PER_ANSWER", "2")),
         emergency_number=os.environ.get("EMERGENCY_NUMBER", "000"),
@@ -91,19 +108,29 @@ def load_settings() -> Settings:
         signin_max_failures_per_address=int(
             os.environ.get("SIGNIN_MAX_FAILURES_PER_ADDRESS", "20")
         ),
-        console_trust_forwarded_for=os.environ.get("CONSOLE_TRUST_FORWARDED_FOR") == "1",
+        require_admin_mfa=os.environ.get(REQUIRE_ADMIN_MFA) == "1",
+        trusted_proxy_count=int(os.environ.get("TRUSTED_PROXY_COUNT", "0")),
         max_message_chars=int(os.environ.get("MAX_MESSAGE_CHARS", "2000")),
         rate_limit_per_minute=int(os.environ.get("RATE_LIMIT_PER_MINUTE", "30")),
+        rate_limit_per_address_per_minute=int(
+            os.environ.get("RATE_LIMIT_PER_ADDRESS_PER_MINUTE", "120")
+        ),
         redis_url=os.environ.get("REDIS_URL") or None,
         action_timeout_seconds=float(os.environ.get("ACTION_TIMEOUT_SECONDS", "10")),
+        console_queue_days=float(os.environ.get("CONSOLE_QUEUE_DAYS", "90")),
     )
 
 
-def rasa_api_token() -> str:
-    """Return the token for Rasa's HTTP API, read on use so it never sits in Settings."""
-    return os.environ.get("RASA_API_TOKEN", "")
+def secret(name: str) -> str:
+    """Return a secret the supervisor hands on ("" if unset), read on use: never in Settings."""
+    return os.environ.get(name, "")
+
+
+def rasa_jwt_secret() -> str:
+    """Return the key of the console's JWTs for Rasa's API, read on use: never in Settings."""
+    return secret("RASA_JWT_SECRET")
 
 
 def action_server_token() -> str:
-    """Return the token Rasa sends to the action server, read on use like the API token."""
+    """Return the token Rasa sends to the action server, read on use like the JWT secret."""
     return os.environ.get("ACTION_SERVER_TOKEN", "")

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import redis
+from sanic import Sanic
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 
@@ -26,6 +27,11 @@ REDIS_URL = os.environ.get("TEST_REDIS_URL")
 # CI sets REQUIRE_SERVICES=1: a test that needs PostgreSQL, Redis or a browser then fails instead
 # of skipping when the service is missing.
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+# Several Sanic apps start in one test process (Rasa's, the action server's, a channel's). Out of
+# test mode Sanic 21.12 rewrites its class's methods when the first starts, and the next fails.
+Sanic.test_mode = True
 
 
 def skip_or_fail(reason: str) -> None:

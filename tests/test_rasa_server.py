@@ -8,7 +8,7 @@ import pytest
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 
-from bot.rasa_server import validate_action_responses_once
+from bot.rasa_server import resolve_event_types_once, validate_action_responses_once
 
 GOOD: dict[str, Any] = {
     "events": [{"event": "slot", "name": "last_topic", "value": "pilates", "timestamp": None}],
@@ -35,3 +35,33 @@ def test_a_good_response_is_valid_without_checking_the_schema_again(action: Remo
 def test_a_bad_response_raises_rasas_own_error(action: RemoteAction) -> None:
     with pytest.raises(ValidationError, match="Failed to validate Action server response"):
         action._validate_action_result(BAD)
+
+
+def test_event_types_resolve_as_rasa_resolves_them() -> None:
+    from rasa.shared.core.events import Event
+    from rasa.shared.utils.common import all_subclasses
+
+    rasas = Event.__dict__["resolve_by_type"].__func__
+    resolve_event_types_once()
+    resolve_event_types_once()  # a second call changes nothing
+    assert Event.__dict__["resolve_by_type"].__func__ is not rasas
+    names = {cls.type_name for cls in all_subclasses(Event)}
+    assert len(names) > 20
+    for name in names:
+        assert Event.resolve_by_type(name) is rasas(name), name
+    assert Event.resolve_by_type("topic") is None
+    assert Event.resolve_by_type("no such event", default=Event) is Event
+    with pytest.raises(ValueError, match="Unknown event name 'no such event'"):
+        Event.resolve_by_type("no such event")
+
+
+def test_an_event_class_defined_later_is_still_found() -> None:
+    from rasa.shared.core.events import Event, SlotSet
+
+    resolve_event_types_once()
+    Event.resolve_by_type("slot")  # fills the table first
+
+    class LateEvent(SlotSet):  # type: ignore[misc]
+        type_name = "late_event_for_this_test"
+
+    assert Event.resolve_by_type("late_event_for_this_test") is LateEvent

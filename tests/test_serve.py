@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
-from bot.profile import Profile
-from bot.serve import Ports, Stack
+import pytest
+
+from bot.profile import PRODUCTION, Profile
+from bot.rasa_server import JWT_LEEWAY_SECONDS, limit_jwt_leeway, rasa_arguments
+from bot.serve import RUN_SECRETS, Ports, Stack
 from bot.settings import Settings
 
 
@@ -31,3 +35,84 @@ def test_a_rasa_server_alone_runs_another_assistant(settings: Settings, tmp_path
         ("--credentials", "credentials.yml"),
     ]:
         assert rasa.argv[rasa.argv.index(flag) + 1] == str(tmp_path / name)
+
+
+def test_no_token_is_on_a_command_line(settings: Settings) -> None:
+    # Any local user can read a process's arguments (ps, /proc/<pid>/cmdline), not its environment.
+    stack = Stack(settings, api_token="api-token-x", action_token="action-token-y")
+    jwt_secret = stack.environment()["RASA_JWT_SECRET"]
+    for server in stack.plan():
+        assert not any("token-" in argument for argument in server.argv), server.argv
+        assert jwt_secret not in server.argv
+        assert "--auth-token" not in server.argv
+        assert "--jwt-secret" not in server.argv
+    environment = stack.environment()
+    assert environment["RASA_API_TOKEN"] == "api-token-x"
+    assert environment["ACTION_SERVER_TOKEN"] == "action-token-y"
+
+
+def test_the_rasa_launcher_takes_the_token_and_jwt_secret_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("RASA_API_TOKEN", "from-env")
+    monkeypatch.setenv("RASA_JWT_SECRET", "jwt-from-env")
+    assert rasa_arguments(["rasa", "run", "--port", "1"]) == [
+        "rasa",
+        "run",
+        "--port",
+        "1",
+        "--auth-token",
+        "from-env",
+        "--jwt-secret",
+        "jwt-from-env",
+        "--jwt-method",
+        "HS256",
+    ]
+    # Other commands take neither; explicit ones are kept.
+    assert rasa_arguments(["rasa", "train"]) == ["rasa", "train"]
+    explicit = ["rasa", "run", "--auth-token", "given", "--jwt-secret", "given-too"]
+    assert rasa_arguments(explicit) == explicit
+    monkeypatch.delenv("RASA_JWT_SECRET")
+    assert "--jwt-secret" not in rasa_arguments(["rasa", "run"])
+
+
+def test_rasa_accepts_an_expired_jwt_for_seconds_not_minutes() -> None:
+    # sanic-jwt's own leeway is 180 s: a one-minute JWT would otherwise work for four.
+    environ: dict[str, str] = {}
+    limit_jwt_leeway(environ)
+    assert environ == {"SANIC_SANIC_JWT_LEEWAY": str(JWT_LEEWAY_SECONDS)}
+    assert JWT_LEEWAY_SECONDS <= 10
+    given = {"SANIC_SANIC_JWT_LEEWAY": "2"}
+    limit_jwt_leeway(given)
+    assert given == {"SANIC_SANIC_JWT_LEEWAY": "2"}
+
+
+def test_the_conversation_secrets_are_made_up_per_run_and_required_in_production(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in RUN_SECRETS:
+        monkeypatch.delenv(name, raising=False)
+    problems = Stack(settings, profile=PRODUCTION).problems()
+    assert "SESSION_SECRET is not set" in problems
+    assert "ADDRESS_KEY is not set" in problems
+    assert "RASA_JWT_SECRET is not set" in problems
+    assert not any("REST_CHANNEL_TOKEN" in p for p in problems)  # without it REST is just off
+
+    runs = [Stack(settings), Stack(settings)]
+    for name in RUN_SECRETS:
+        values = [run.environment()[name] for run in runs]
+        assert len(values[0]) >= 32
+        assert values[0] != values[1]
+    monkeypatch.setenv("SESSION_SECRET", "given-by-the-deployment")
+    assert Stack(settings).environment()["SESSION_SECRET"] == "given-by-the-deployment"
+
+
+def test_a_runs_channel_credentials_are_written_under_var_only(
+    settings: Settings, tmp_path: Path
+) -> None:
+    # A read-only container can write nowhere else (docs/deploy: var/ and /tmp are in memory).
+    stack = Stack(replace(settings, var_dir=tmp_path), ports=Ports(rasa=25007))
+    rasa = next(s for s in stack.plan() if s.name == "rasa")
+    written = Path(rasa.argv[rasa.argv.index("--credentials") + 1])
+    assert written == tmp_path / "run-25007" / "credentials.yml"
+    assert written.is_file()

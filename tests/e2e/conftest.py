@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -17,7 +18,7 @@ from bot.console.migrate import migrate
 from bot.db import engine_for
 from bot.knowledge import repository
 from bot.knowledge.schema import KnowledgeSet
-from bot.serve import Ports, Stack
+from bot.serve import RUN_SECRETS, Ports, Stack
 from bot.settings import PROJECT_ROOT, Settings, sqlite_url
 from tests.e2e.fake_platforms import FakePlatforms
 
@@ -29,6 +30,9 @@ FAKE_PLATFORMS_PORT = _BASE + 3443
 # Small enough that longer answers take several SMS, as they would with a lower setting.
 SMS_MAX_CHARS = 600
 Chat = Callable[[str, str], list[dict[str, Any]]]
+# Every test client connects from loopback, so the per-address message limit would count all the
+# tests' messages as one client's; it is tried in tests/channels/test_client_limits.py.
+LOOPBACK_CLIENTS = {"RATE_LIMIT_PER_ADDRESS_PER_MINUTE": "0"}
 
 
 @dataclass(frozen=True)
@@ -103,8 +107,10 @@ def stack(
 ) -> Iterator[Stack]:
     """All servers on their own ports and database, so a `make run` alongside does not clash.
 
-    Every messaging channel is enabled, talking to the local fake platform APIs.
+    Every messaging channel is enabled, talking to the local fake platform APIs. The run's secrets
+    are this process's too, so tests derive conversation ids as the servers do.
     """
+    share_run_secrets()
     if not (PROJECT_ROOT / "models" / "myositis.tar.gz").exists():
         pytest.fail("no trained model: run the tests through `make test`")
     folder = tmp_path_factory.mktemp("stack")
@@ -115,7 +121,7 @@ def stack(
         replace(settings, database_url=database),
         ports=PORTS,
         log_dir=Path(folder) / "logs",
-        extra_env=channel_secrets.environment(platforms),
+        extra_env={**channel_secrets.environment(platforms), **LOOPBACK_CLIENTS},
     )
     try:
         running.start()
@@ -131,13 +137,33 @@ def chat(stack: Stack) -> Chat:
 
     def send(sender: str, text: str) -> list[dict[str, Any]]:
         response = requests.post(
-            url, json={"sender": sender, "message": text}, timeout=REQUEST_TIMEOUT
+            url,
+            json={"sender": sender, "message": text},
+            headers=rest_headers(),
+            timeout=REQUEST_TIMEOUT,
         )
         response.raise_for_status()
         messages: list[dict[str, Any]] = response.json()
         return messages
 
     return send
+
+
+def within_one_window(burst_seconds: float = 20.0) -> None:
+    """Wait, if need be, for a fresh one-minute rate-limit window, so a burst counts in one."""
+    if time.time() % 60 > 60 - burst_seconds:
+        time.sleep(61 - time.time() % 60)
+
+
+def share_run_secrets() -> None:
+    """Give this process the secrets every server of a run shares (SESSION_SECRET and others)."""
+    for name in RUN_SECRETS:
+        os.environ.setdefault(name, secrets.token_urlsafe(32))
+
+
+def rest_headers() -> dict[str, str]:
+    """What the REST channel needs with every message: the run's REST_CHANNEL_TOKEN."""
+    return {"Authorization": f"Bearer {os.environ['REST_CHANNEL_TOKEN']}"}
 
 
 @pytest.fixture

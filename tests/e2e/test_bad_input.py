@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import secrets
 import socket
-import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ import pytest
 import requests
 
 from bot.serve import Stack
-from tests.e2e.conftest import REQUEST_TIMEOUT, ChannelSecrets
+from tests.e2e.conftest import REQUEST_TIMEOUT, ChannelSecrets, rest_headers, within_one_window
 from tests.e2e.fake_platforms import FakePlatforms
 from tests.e2e.platform_requests import (
     post_messenger,
@@ -84,7 +83,9 @@ def payload_types(messages: list[dict[str, Any]]) -> list[str]:
 def test_rest_refuses_what_it_cannot_read(
     stack: Stack, label: str, body: bytes | str, status: int, says: str
 ) -> None:
-    response = requests.post(rest(stack), data=body, headers=JSON, timeout=REQUEST_TIMEOUT)
+    response = requests.post(
+        rest(stack), data=body, headers={**JSON, **rest_headers()}, timeout=REQUEST_TIMEOUT
+    )
     assert_clear_error(response, status, says)
 
 
@@ -102,14 +103,16 @@ def test_rest_answers_unusual_text_sensibly(
     stack: Stack, sender: str, label: str, text: str, expected: str | None
 ) -> None:
     body = json.dumps({"sender": sender, "message": text})  # escapes the surrogate as JSON does
-    response = requests.post(rest(stack), data=body, headers=JSON, timeout=REQUEST_TIMEOUT)
+    response = requests.post(
+        rest(stack), data=body, headers={**JSON, **rest_headers()}, timeout=REQUEST_TIMEOUT
+    )
     assert response.status_code == 200
     assert texts(response.json()).strip(), f"no reply to {label}"
     if expected:
         assert expected in payload_types(response.json())
         assert "Please note:" in texts(response.json())  # the disclaimers came with it
     tracker = requests.get(
-        api(stack, f"/conversations/{sender}/tracker"),
+        api(stack, f"/conversations/rest:{sender}/tracker"),
         params={"token": stack.api_token},
         timeout=REQUEST_TIMEOUT,
     ).json()
@@ -119,12 +122,14 @@ def test_rest_answers_unusual_text_sensibly(
 
 
 def test_the_rest_rate_limit_answers_429_with_retry_after(stack: Stack, sender: str) -> None:
-    if time.time() % 60 > 40:  # keep the whole burst inside one one-minute window
-        time.sleep(61 - time.time() % 60)
+    within_one_window()
     statuses = []
     for _ in range(31):
         response = requests.post(
-            rest(stack), json={"sender": sender, "message": "thanks"}, timeout=REQUEST_TIMEOUT
+            rest(stack),
+            json={"sender": sender, "message": "thanks"},
+            headers=rest_headers(),
+            timeout=REQUEST_TIMEOUT,
         )
         statuses.append(response.status_code)
     assert statuses == [200] * 30 + [429]
@@ -132,7 +137,10 @@ def test_the_rest_rate_limit_answers_429_with_retry_after(stack: Stack, sender: 
     assert 1 <= int(response.headers["Retry-After"]) <= 60
     assert response.json()["retry_after"] == int(response.headers["Retry-After"])
     other = requests.post(
-        rest(stack), json={"sender": sender + "-b", "message": "thanks"}, timeout=REQUEST_TIMEOUT
+        rest(stack),
+        json={"sender": sender + "-b", "message": "thanks"},
+        headers=rest_headers(),
+        timeout=REQUEST_TIMEOUT,
     )
     assert other.status_code == 200  # the limit is per sender
 
@@ -219,15 +227,23 @@ def test_the_action_server_refuses_calls_without_the_token(stack: Stack) -> None
     base = f"http://{stack.host}:{stack.ports.actions}"
     assert requests.get(f"{base}/health", timeout=REQUEST_TIMEOUT).status_code == 200
     call: dict[str, Any] = {"next_action": "action_welcome", "sender_id": "x", "tracker": {}}
-    for params in ({}, {"token": "wrong"}):
-        response = requests.post(f"{base}/webhook", json=call, params=params, timeout=10)
+    right = {"Authorization": f"Bearer {stack.action_token}"}
+    refused: list[tuple[dict[str, str], dict[str, str]]] = [
+        ({}, {}),
+        ({"Authorization": "Bearer wrong"}, {}),
+        ({}, {"token": stack.action_token}),  # the URL form, which access logs record
+    ]
+    for headers, params in refused:
+        response = requests.post(
+            f"{base}/webhook", json=call, headers=headers, params=params, timeout=10
+        )
         assert_clear_error(response, 401, "missing or wrong token")
-        assert requests.get(f"{base}/actions", params=params, timeout=10).status_code == 401
-    token = {"token": stack.action_token}
-    listed = requests.get(f"{base}/actions", params=token, timeout=REQUEST_TIMEOUT)
+        listing = requests.get(f"{base}/actions", headers=headers, params=params, timeout=10)
+        assert listing.status_code == 401
+    listed = requests.get(f"{base}/actions", headers=right, timeout=REQUEST_TIMEOUT)
     assert {"name": "action_answer"} in listed.json()
     wrong_shape = requests.post(
-        f"{base}/webhook", data=b"[1]", params=token, headers=JSON, timeout=REQUEST_TIMEOUT
+        f"{base}/webhook", data=b"[1]", headers={**JSON, **right}, timeout=REQUEST_TIMEOUT
     )
     assert_clear_error(wrong_shape, 400, "expected an action call")
 
@@ -254,7 +270,8 @@ def test_the_action_server_listens_on_loopback_only(stack: Stack) -> None:
 
 def test_cors_allows_only_the_configured_origins(stack: Stack) -> None:
     allowed, unlisted = f"http://{stack.host}:{stack.ports.web}", "https://evil.example"
-    history = f"http://{stack.host}:{stack.ports.web}/api/history/abcdefgh1234"
+    history = f"http://{stack.host}:{stack.ports.web}/api/history"
+    session = {"X-Session-Secret": uuid.uuid4().hex}
     preflight = {"Access-Control-Request-Method": "POST"}
     for origin, expected in ((allowed, allowed), (unlisted, None)):
         answers = [
@@ -262,10 +279,19 @@ def test_cors_allows_only_the_configured_origins(stack: Stack) -> None:
             requests.post(
                 rest(stack),
                 json={"sender": uuid.uuid4().hex, "message": "hi"},
-                headers={"Origin": origin},
+                headers={"Origin": origin, **rest_headers()},
                 timeout=REQUEST_TIMEOUT,
             ),
-            requests.get(history, headers={"Origin": origin}, timeout=REQUEST_TIMEOUT),
+            requests.get(history, headers={"Origin": origin, **session}, timeout=REQUEST_TIMEOUT),
+            requests.options(
+                history,
+                headers={
+                    "Origin": origin,
+                    "Access-Control-Request-Method": "GET",
+                    "Access-Control-Request-Headers": "X-Session-Secret",
+                },
+                timeout=REQUEST_TIMEOUT,
+            ),
         ]
         for response in answers:
             assert response.headers.get("Access-Control-Allow-Origin") == expected, (
@@ -280,10 +306,7 @@ def test_cors_allows_only_the_configured_origins(stack: Stack) -> None:
 @pytest.mark.parametrize(
     ("path", "status"),
     [
-        ("/api/history/short", 400),
-        ("/api/history/" + "x" * 65, 400),
-        ("/api/history/has%20space%20in", 400),
-        ("/api/history/%F0%9F%92%AA%F0%9F%92%AA%F0%9F%92%AA%F0%9F%92%AA", 400),
+        ("/api/history", 400),  # no session secret
         ("/console/api/queue", 401),
         ("/console/api/conversations/%00", 401),
     ],
@@ -297,12 +320,26 @@ def test_the_web_app_answers_bad_paths_with_a_json_4xx(
     assert response.json()
 
 
-def test_history_of_an_unknown_session_is_empty(stack: Stack) -> None:
-    session = uuid.uuid4().hex
+@pytest.mark.parametrize(
+    "secret", ["short", "x" * 129, "has space in it and is long enough to pass otherwise", "é" * 40]
+)
+def test_history_refuses_a_malformed_session_secret(stack: Stack, secret: str) -> None:
     response = requests.get(
-        f"http://{stack.host}:{stack.ports.web}/api/history/{session}", timeout=REQUEST_TIMEOUT
+        f"http://{stack.host}:{stack.ports.web}/api/history",
+        headers={"X-Session-Secret": secret.encode("latin-1")},
+        timeout=REQUEST_TIMEOUT,
     )
-    assert response.json() == {"session_id": session, "messages": []}
+    assert response.status_code == 400
+    assert "X-Session-Secret" in response.json()["error"]
+
+
+def test_history_of_an_unknown_session_is_empty(stack: Stack) -> None:
+    response = requests.get(
+        f"http://{stack.host}:{stack.ports.web}/api/history",
+        headers={"X-Session-Secret": uuid.uuid4().hex},
+        timeout=REQUEST_TIMEOUT,
+    )
+    assert response.json() == {"messages": []}
 
 
 # --- the messaging platforms ------------------------------------------------------------------

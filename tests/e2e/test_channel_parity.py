@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from bot.channels.conversations import conversation_id
 from bot.serve import Stack
 from tests.e2e.conftest import ChannelSecrets, Chat
 from tests.e2e.platform_requests import (
@@ -35,6 +36,8 @@ SCRIPT = (
 )
 
 Send = Callable[[str, str], None]
+# Rasa's name of each channel, which conversation ids are derived under.
+CHANNELS = {"rest": "rest", "telegram": "telegram", "messenger": "facebook", "twilio": "twilio"}
 
 
 def decisions(payloads: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
@@ -84,7 +87,8 @@ def test_every_channel_makes_the_same_decisions_as_rest(
         for text in SCRIPT:
             send(sender, text)
     made = {
-        name: decisions(stored_payloads(stack, sender)) for name, (sender, _) in senders.items()
+        name: decisions(stored_payloads(stack, conversation_id(CHANNELS[name], sender)))
+        for name, (sender, _) in senders.items()
     }
 
     expected = made["rest"]
@@ -95,3 +99,14 @@ def test_every_channel_makes_the_same_decisions_as_rest(
     assert "crisis" in kinds
     for name in ("telegram", "messenger", "twilio"):
         assert made[name] == expected, name
+
+
+def test_every_channel_welcomes_once_a_session(
+    stack: Stack, senders: dict[str, tuple[str, Send]]
+) -> None:
+    for sender, send in senders.values():
+        for text in ("is it safe for me to exercise?", "hello", "what about swimming?"):
+            send(sender, text)
+    for name, (sender, _) in senders.items():
+        stored = stored_payloads(stack, conversation_id(CHANNELS[name], sender))
+        assert [p["type"] for p in stored] == ["welcome", "answer", "greeting", "answer"], name

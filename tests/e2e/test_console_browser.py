@@ -1,13 +1,16 @@
-"""A volunteer in a real browser: sign in, find a conversation, claim it, note it, close it."""
+"""A volunteer in a real browser: sign in (two-step too), claim a conversation, note it, close."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
 
+import pyotp
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from bot.channels.conversations import conversation_id
+from bot.console import two_step
 from bot.console.accounts import Role, add_account
 from bot.db import engine_for
 from bot.serve import Stack
@@ -48,6 +51,7 @@ def test_sign_in_claim_note_and_mark_handled(
     assert CHROMIUM
     sender = f"console-browser-{uuid.uuid4().hex[:8]}"
     chat(sender, "I get chest pain when I exercise")
+    sender = conversation_id("rest", sender)  # as the console shows it
     base = f"http://{stack.host}:{stack.ports.web}"
     console.goto(f"{base}/console/")
     expect(console).to_have_url(f"{base}/console/signin")
@@ -91,4 +95,20 @@ def test_keyboard_reaches_the_sign_in_form(console: Page, stack: Stack, voluntee
     console.keyboard.press("Tab")
     console.keyboard.type(PASSWORD)
     console.keyboard.press("Enter")
+    expect(console.get_by_role("heading", name="Conversations needing a person")).to_be_visible()
+
+
+def test_two_step_sign_in_asks_for_the_code(console: Page, stack: Stack) -> None:
+    # The run's ADDRESS_KEY is this process's too (share_run_secrets), so enrolling here works.
+    email = f"two-step-{uuid.uuid4().hex[:6]}@example.org"
+    with engine_for(stack.settings.database_url).begin() as conn:
+        add_account(conn, email, PASSWORD, Role.VOLUNTEER, "Tess")
+        secret = two_step.enrol(conn, email).secret
+    console.goto(f"http://{stack.host}:{stack.ports.web}/console/signin")
+    console.get_by_label("E-mail address").fill(email)
+    console.get_by_label("Password").fill(PASSWORD)
+    console.get_by_role("button", name="Sign in").click()
+    expect(console.get_by_role("heading", name="Sign-in code")).to_be_visible()
+    console.get_by_label("6-digit code").fill(pyotp.TOTP(secret).now())
+    console.get_by_role("button", name="Continue").click()
     expect(console.get_by_role("heading", name="Conversations needing a person")).to_be_visible()

@@ -6,15 +6,18 @@ Here (not under tests/console/) so it shares the session's one running stack.
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from typing import Any
 
 import pytest
 
-from bot.console.queue import Reason, build_queue
+from bot.channels.conversations import conversation_id
+from bot.console.queue import Reason, build_queue, queue_window_start
 from bot.console.report import build_report
 from bot.console.transcript import transcript
 from bot.db import engine_for
+from bot.knowledge.schema import KnowledgeSet
 from bot.nlp.analyzer import Analyzer
 from bot.serve import Stack
 from tests.e2e.conftest import Chat
@@ -46,15 +49,17 @@ def conversations(chat: Chat) -> dict[str, str]:
     chat(senders["thumbs"], "/feedback" + json.dumps(feedback))
     chat(senders["medical"], "what dose of prednisone should I take")
     chat(senders["fine"], "is tai chi ok for me?")
-    senders["thumbs_entries"] = ",".join(answer["entries"])
-    return senders
+    shown = {name: conversation_id("rest", sender) for name, sender in senders.items()}
+    shown["thumbs_entries"] = ",".join(answer["entries"])
+    return shown
 
 
 def test_each_conversation_is_queued_with_its_reason(
-    stack: Stack, conversations: dict[str, str]
+    stack: Stack, conversations: dict[str, str], knowledge: KnowledgeSet
 ) -> None:
     with engine_for(stack.settings.database_url).connect() as conn:
-        queue = [c for c in build_queue(conn) if c.sender_id in conversations.values()]
+        window = queue_window_start(stack.settings, time.time())
+        queue = [c for c in build_queue(conn, window) if c.sender_id in conversations.values()]
     by_sender = {c.sender_id: c for c in queue}
     expected = {
         "warning": [Reason.WARNING_SIGN],
@@ -71,6 +76,7 @@ def test_each_conversation_is_queued_with_its_reason(
     assert queue[0] is warning  # warning signs come first
     thumbs = by_sender[conversations["thumbs"]]
     assert thumbs.flags[0].detail == conversations["thumbs_entries"].replace(",", ", ")
+    assert thumbs.topics == (knowledge.topics["hydrotherapy"].title,), "titles, not ids"
     assert {c.channel for c in queue} == {"rest"}
     assert all(c.status.value == "open" for c in queue)
 
@@ -94,16 +100,18 @@ def test_transcripts_show_what_was_understood(stack: Stack, conversations: dict[
 
 
 def test_report_counts_the_conversations(
-    stack: Stack, conversations: dict[str, str], analyzer: Analyzer
+    stack: Stack, conversations: dict[str, str], analyzer: Analyzer, knowledge: KnowledgeSet
 ) -> None:
+    title = knowledge.topics["hydrotherapy"].title
     with engine_for(stack.settings.database_url).connect() as conn:
-        report = build_report(conn, analyzer)
+        report = build_report(conn, analyzer, since=time.time() - 86400)
     assert report.warning_signs >= 1
     assert report.fallbacks >= 2
     assert 0 < report.fallback_rate < 1
-    assert any(topic == "hydrotherapy" for topic, _ in report.top_topics)
+    assert any(topic == title for topic, _ in report.top_topics), "titles, not ids"
     entry = conversations["thumbs_entries"].split(",")[0]
     assert report.feedback_by_entry[entry].down >= 1
-    assert report.feedback_by_topic["hydrotherapy"].down >= 1
+    assert report.feedback_by_topic[title].down >= 1
+    assert report.entry_topics[entry] == title
     unanswered = {q for group in report.unanswered for q in group.questions}
     assert "blorp snazzle wibble" in unanswered

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import signal
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +18,10 @@ import pytest
 import requests
 from sqlalchemy.engine import make_url
 
+from bot.channels.conversations import conversation_id
 from bot.knowledge.schema import KnowledgeSet
 from bot.serve import Stack
-from tests.e2e.conftest import REQUEST_TIMEOUT
+from tests.e2e.conftest import REQUEST_TIMEOUT, rest_headers
 from tests.e2e.platform_requests import stored_events
 
 pytestmark = pytest.mark.e2e
@@ -29,6 +31,7 @@ def say(stack: Stack, sender: str, text: str) -> list[dict[str, Any]]:
     response = requests.post(
         f"http://{stack.host}:{stack.ports.rasa}/webhooks/rest/webhook",
         json={"sender": sender, "message": text},
+        headers=rest_headers(),
         timeout=REQUEST_TIMEOUT,
     )
     assert response.status_code == 200
@@ -72,7 +75,9 @@ def test_action_server_down_gets_the_safe_reply_then_recovers(
     assert_disclaimed(warning, knowledge)
     assert types(newcomer) == ["unavailable"]
     # The failed session start fell back to Rasa's own, so the new conversation is well-formed.
-    assert "session_started" in [kind for kind, _ in stored_events(stack, sender + "-new")]
+    assert "session_started" in [
+        kind for kind, _ in stored_events(stack, conversation_id("rest", sender + "-new"))
+    ]
 
     assert types(say(stack, sender, "is stretching good for me?")) == ["answer"]
     assert "answer" in types(say(stack, sender + "-new", "how do I get started with exercise?"))
@@ -103,12 +108,13 @@ def test_database_unreachable_mid_run_asks_to_resend_then_recovers(
     assert "answer" in types(say(stack, sender, "can I do pilates?"))
     database = Path(str(make_url(stack.settings.database_url).database))
     away = database.with_name(database.name + ".away")
-    history_url = f"http://{stack.host}:{stack.ports.web}/api/history/{sender}"
+    history_url = f"http://{stack.host}:{stack.ports.web}/api/history"
+    session = {"X-Session-Secret": uuid.uuid4().hex}
     database.rename(away)
     database.mkdir()  # SQLite cannot open a folder: every connection fails
     try:
         down = say(stack, sender, "is stretching good for me?")
-        history = requests.get(history_url, timeout=REQUEST_TIMEOUT)
+        history = requests.get(history_url, headers=session, timeout=REQUEST_TIMEOUT)
     finally:
         database.rmdir()
         away.rename(database)
@@ -120,6 +126,10 @@ def test_database_unreachable_mid_run_asks_to_resend_then_recovers(
 
     # Back: the conversation is remembered (no second welcome) and the resent message answered.
     assert types(say(stack, sender, "is stretching good for me?")) == ["answer"]
-    said = [e["text"] for kind, e in stored_events(stack, sender) if kind == "user"]
+    said = [
+        e["text"]
+        for kind, e in stored_events(stack, conversation_id("rest", sender))
+        if kind == "user"
+    ]
     assert said == ["can I do pilates?", "is stretching good for me?"]
-    assert requests.get(history_url, timeout=REQUEST_TIMEOUT).status_code == 200
+    assert requests.get(history_url, headers=session, timeout=REQUEST_TIMEOUT).status_code == 200

@@ -20,8 +20,9 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as fuzz_settings
 from hypothesis import strategies as st
 
+from bot.channels.conversations import conversation_id, widget_conversation
 from bot.serve import Stack
-from tests.e2e.conftest import REQUEST_TIMEOUT, ChannelSecrets
+from tests.e2e.conftest import REQUEST_TIMEOUT, ChannelSecrets, rest_headers
 from tests.e2e.platform_requests import (
     messenger_event,
     messenger_notification,
@@ -104,7 +105,7 @@ def assert_well_formed(stack: Stack, sender: str) -> None:
         if kind == "user":
             assert event["text"] == event["text"].strip()
             assert not UNREADABLE.search(event["text"])
-    if re.fullmatch(r"[A-Za-z0-9_-]+", sender):
+    if re.fullmatch(r"[A-Za-z0-9_:-]+", sender):
         tracker = requests.get(
             f"http://{stack.host}:{stack.ports.rasa}/conversations/{sender}/tracker",
             params={"token": stack.api_token},
@@ -118,6 +119,7 @@ def assert_still_answers(stack: Stack) -> None:
     response = requests.post(
         webhook(stack, "rest"),
         json={"sender": f"fuzz-after-{uuid.uuid4().hex[:8]}", "message": "can I do pilates?"},
+        headers=rest_headers(),
         timeout=REQUEST_TIMEOUT,
     )
     payloads = [m["custom"] for m in response.json() if "custom" in m]
@@ -134,7 +136,7 @@ def test_fuzzing_the_rest_webhook(stack: Stack) -> None:
         response = requests.post(
             webhook(stack, "rest"),
             data=body,
-            headers={"Content-Type": "application/json"},
+            headers={"Content-Type": "application/json", **rest_headers()},
             timeout=REQUEST_TIMEOUT,
         )
         assert_handled(response)
@@ -192,7 +194,7 @@ def test_fuzzing_the_telegram_webhook(stack: Stack, channel_secrets: ChannelSecr
     post()
     chat_id = 10**9 + secrets.randbelow(10**9)
     post_telegram(stack, telegram_text(chat_id, "hello\x00"), channel_secrets.telegram_secret)
-    assert_well_formed(stack, str(chat_id))
+    assert_well_formed(stack, conversation_id("telegram", str(chat_id)))
     assert_still_answers(stack)
 
 
@@ -263,4 +265,4 @@ def test_fuzzing_socketio_events(stack: Stack) -> None:
         messages: list[dict[str, Any]] = []
         while not any(m.get("custom", {}).get("type") == "answer" for m in messages):
             messages.append(received.get(timeout=120))
-    assert_well_formed(stack, fuzzed)
+    assert_well_formed(stack, str(widget_conversation(fuzzed)))

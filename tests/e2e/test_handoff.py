@@ -1,7 +1,8 @@
 """Volunteer handoff: the assistant keeps quiet while a volunteer holds the conversation.
 
-The REST test drives the console's own client (the Rasa HTTP API with the run's token); the
-browser test is the whole journey, from the widget's "talk to a person" to the volunteer's reply.
+The REST test drives the console's own client (the Rasa HTTP API, with JWTs signed by the run's
+secret); the browser test is the whole journey, from the widget's "talk to a person" to the
+volunteer's reply.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, expect
 
+from bot.channels.conversations import conversation_id, widget_conversation
 from bot.console.rasa_client import RasaClient
 from bot.guide import Guide
 from bot.serve import Stack
@@ -30,7 +32,9 @@ __all__ = ["browser", "playwright", "volunteer"]  # fixtures shared with the oth
 
 
 def rasa_client(stack: Stack) -> RasaClient:
-    return RasaClient(f"http://{stack.host}:{stack.ports.rasa}", stack.api_token)
+    return RasaClient(
+        f"http://{stack.host}:{stack.ports.rasa}", stack.run_secrets["RASA_JWT_SECRET"]
+    )
 
 
 def run(coroutine: Coroutine[Any, Any, None]) -> None:
@@ -50,13 +54,14 @@ def test_a_held_conversation_answers_only_warning_signs(
     assert "ask_human" in kinds(chat(sender, "can I talk to a real person please"))
     client, composer = rasa_client(stack), guide.composer
 
-    run(client.start_handoff(sender, "Vera", composer.handoff_started("Vera")))
+    conversation = conversation_id("rest", sender)
+    run(client.start_handoff(conversation, "Vera", composer.handoff_started("Vera")))
     assert chat(sender, "is pilates ok for me?") == []
     assert chat(sender, "thanks") == []
     assert kinds(chat(sender, "I have crushing chest pain and can't breathe")) == ["red_flag"]
     assert chat(sender, "what about tai chi") == []
 
-    run(client.end_handoff(sender, composer.handoff_ended("Vera")))
+    run(client.end_handoff(conversation, composer.handoff_ended("Vera")))
     assert kinds(chat(sender, "is pilates ok for me?")) == ["answer"]
 
 
@@ -74,7 +79,9 @@ def test_the_whole_handoff_in_the_browser(browser: Browser, stack: Stack, volunt
         widget.get_by_label("Type your question").fill("can I talk to a person please")
         widget.keyboard.press("Enter")
         expect(widget.locator("article[data-type=ask_human]")).to_be_visible()
-        session = widget.evaluate("() => localStorage.getItem('mw-session-id')")
+        session = widget_conversation(
+            widget.evaluate("() => sessionStorage.getItem('mw-session-id')")
+        )
         assert session
 
         console = volunteer_context.new_page()
@@ -122,7 +129,7 @@ def test_a_volunteer_reply_reaches_a_messaging_channel(
     assert post_telegram(stack, update, channel_secrets.telegram_secret).status_code == 200
 
     reply = guide.composer.volunteer_reply("Vera", "Hello from Vera at the charity.")
-    run(rasa_client(stack).send_reply(str(chat_id), reply))
+    run(rasa_client(stack).send_reply(conversation_id("telegram", str(chat_id)), reply))
 
     sent = [
         c.json["text"]

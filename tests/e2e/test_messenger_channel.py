@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 import requests
 
+from bot.channels.conversations import conversation_id
 from bot.knowledge.schema import KnowledgeSet
 from bot.serve import Stack
 from tests.e2e.conftest import REQUEST_TIMEOUT, ChannelSecrets
@@ -61,14 +62,17 @@ def test_a_question_gets_text_and_quick_replies_within_messenger_limits(
         assert call.json["messaging_type"] == "RESPONSE"
         assert len(call.json["message"]["text"]) <= 2000
     text = " ".join(" ".join(c.json["message"]["text"] for c in sent).split())
+    # The welcome showed the disclaimers in full; the answer after it keeps both, in short.
     for disclaimer in knowledge.disclaimers.values():
-        assert " ".join(disclaimer.text.split()) in text
-    assert "Sources: " in text
+        assert " ".join(disclaimer.compact.split()) in text
+    assert "Sources (" in text
     replies = sent[-1].json["message"]["quick_replies"]
     assert 0 < len(replies) <= 13
     assert all(r["content_type"] == "text" and len(r["title"]) <= 20 for r in replies)
     assert all("quick_replies" not in c.json["message"] for c in sent[:-1])
-    assert stored_payloads(stack, psid)[-1]["topic"] == "getting_started"
+    assert (
+        stored_payloads(stack, conversation_id("facebook", psid))[-1]["topic"] == "getting_started"
+    )
 
 
 def test_a_quick_reply_and_a_postback_are_taken_as_their_payloads(
@@ -85,7 +89,7 @@ def test_a_quick_reply_and_a_postback_are_taken_as_their_payloads(
         psid,
         message={"mid": "m_qr", "text": ibm["title"], "quick_reply": {"payload": ibm["payload"]}},
     )
-    assert stored_payloads(stack, psid)[-1]["topic"] == "ibm"
+    assert stored_payloads(stack, conversation_id("facebook", psid))[-1]["topic"] == "ibm"
 
     say(
         stack,
@@ -94,7 +98,7 @@ def test_a_quick_reply_and_a_postback_are_taken_as_their_payloads(
         psid,
         postback={"title": "Pregnancy", "payload": "/ask_pregnancy"},
     )
-    assert stored_payloads(stack, psid)[-1]["topic"] == "pregnancy"
+    assert stored_payloads(stack, conversation_id("facebook", psid))[-1]["topic"] == "pregnancy"
 
 
 def test_every_event_of_a_batched_notification_is_handled(
@@ -108,8 +112,8 @@ def test_every_event_of_a_batched_notification_is_handled(
     assert (
         post_messenger(stack, notification, channel_secrets.messenger_app_secret).status_code == 200
     )
-    assert stored_payloads(stack, first)[-1]["topic"] == "pilates"
-    assert stored_payloads(stack, second)[-1]["topic"] == "tai_chi"
+    assert stored_payloads(stack, conversation_id("facebook", first))[-1]["topic"] == "pilates"
+    assert stored_payloads(stack, conversation_id("facebook", second))[-1]["topic"] == "tai_chi"
 
 
 def test_a_warning_sign_gets_the_urgent_advice_first(
@@ -122,7 +126,7 @@ def test_a_warning_sign_gets_the_urgent_advice_first(
         psid,
         text="my urine has gone dark brown since my exercise class",
     )
-    payload = stored_payloads(stack, psid)[-1]
+    payload = stored_payloads(stack, conversation_id("facebook", psid))[-1]
     assert payload["type"] == "red_flag"
     assert sent[0].json["message"]["text"].startswith(payload["body"][0])
 
@@ -148,7 +152,7 @@ def test_an_unsigned_or_forged_notification_is_refused_and_changes_nothing(
             timeout=REQUEST_TIMEOUT,
         )
     assert response.status_code == 403
-    assert stored_events(stack, psid) == []
+    assert stored_events(stack, conversation_id("facebook", psid)) == []
     assert messages_to(platforms, psid) == []
 
 

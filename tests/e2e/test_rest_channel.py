@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from benchmarks.scripts import QUESTIONS  # one patient's question per topic, shared
+from bot.compose import SOURCES_SHOWN
 from bot.knowledge.schema import KnowledgeSet
 from bot.knowledge.vocabulary import Vocabulary
 from bot.routing import Router
@@ -28,10 +29,12 @@ def answers(messages: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
 
 def assert_guidance(text: str, payload: dict[str, Any], knowledge: KnowledgeSet) -> None:
     assert payload["disclaimers"] == ["consult_doctor", "pregnancy"]
+    # After the welcome's full wording, an answer carries both disclaimers in short.
+    assert payload["disclaimer_style"] == "compact"
     for disclaimer in knowledge.disclaimers.values():
-        assert disclaimer.text in text
+        assert disclaimer.compact in text
     assert payload["sources"]
-    for source in payload["sources"]:
+    for source in payload["sources"][:SOURCES_SHOWN]:
         assert knowledge.sources[source["id"]].short in text
 
 
@@ -99,3 +102,48 @@ def test_thanks_and_goodbye_at_any_point(chat: Chat, sender: str) -> None:
     chat(sender, "is pilates ok?")
     assert "welcome" in chat(sender, "thanks so much")[0]["text"]
     assert "Take care" in chat(sender, "bye")[0]["text"]
+
+
+def test_tell_me_more_by_button_and_by_typing(chat: Chat, sender: str) -> None:
+    messages = chat(sender, "is walking or cycling good for me?")
+    ((_, answer),) = answers(messages)
+    # REST sends the text with its buttons, then the payload.
+    at = next(i for i, m in enumerate(messages) if m.get("custom", {}).get("type") == "answer")
+    more_button = messages[at - 1]["buttons"][0]
+    assert more_button["title"] == "Tell me more"
+    typed = [m["custom"] for m in chat(sender, "tell me more") if m.get("custom")]
+    assert [p["type"] for p in typed] == ["more"]
+    assert typed[0]["more_of"] == answer["entries"]
+    assert typed[0]["disclaimers"] == ["consult_doctor", "pregnancy"]
+    pressed = [m["custom"] for m in chat(sender, more_button["payload"]) if m.get("custom")]
+    assert [p["type"] for p in pressed] == ["more"]
+    assert pressed[0]["sources"] == answer["sources"]
+
+
+def test_two_questions_answer_one_and_offer_the_other(
+    chat: Chat, sender: str, vocabulary: Vocabulary
+) -> None:
+    router = Router(vocabulary)
+    messages = chat(sender, "Is swimming safe with DM? And who can help me plan it?")
+    ((_, answer),) = answers(messages)
+    at = next(i for i, m in enumerate(messages) if m.get("custom", {}).get("type") == "answer")
+    also = [b for b in messages[at - 1]["buttons"] if b["title"].startswith("Also:")]
+    (button,) = also
+    # One question is answered, the other is one tap away; the tap answers it.
+    asked = {"which_professional", "hydrotherapy"}
+    other = (asked - {answer["topic"]}).pop()
+    assert answer["topic"] in asked
+    assert button["payload"] == router.button_payload(other)
+    assert [p["topic"] for _, p in answers(chat(sender, button["payload"]))] == [other]
+
+
+def test_a_warning_sign_with_a_second_question_gets_the_urgent_reply_only(
+    chat: Chat, sender: str
+) -> None:
+    messages = chat(
+        sender,
+        "My arms are suddenly much weaker since yesterday. Can I still do yoga? And who can help?",
+    )
+    payloads = [m["custom"] for m in messages if m.get("custom")]
+    assert [p["type"] for p in payloads] == ["red_flag"]
+    assert not any(m.get("buttons") for m in messages)

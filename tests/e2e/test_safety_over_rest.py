@@ -21,7 +21,9 @@ def assert_only_safety(messages: list[dict[str, Any]], kind: str, urgency: str |
     assert "answer" not in kinds, "an exercise tip was sent with the safety reply"
     reply = next(p for p in payloads(messages) if p["type"] == kind)
     assert reply.get("urgency") == urgency
-    assert reply["disclaimers"] == ["consult_doctor", "pregnancy"]
+    # A crisis reply is about staying safe, not exercise: no exercise disclaimer.
+    expected = [] if kind == "crisis" else ["consult_doctor", "pregnancy"]
+    assert reply["disclaimers"] == expected
 
 
 def test_red_flag_after_exercise_advice(chat: Chat, sender: str) -> None:

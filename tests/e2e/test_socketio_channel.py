@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import queue
+import uuid
 from typing import Any
 
 import pytest
 
 from bot.serve import Stack
+from tests.e2e.conftest import within_one_window
 from tests.e2e.platform_requests import socketio_session
 
 pytestmark = pytest.mark.e2e
@@ -28,3 +32,31 @@ def test_welcome_then_answer_over_socketio(stack: Stack) -> None:
     texts = [m["text"] for m in messages if "text" in m]
     assert any("talk to your doctor" in t for t in texts)
     assert any(m.get("quick_replies") for m in messages)
+
+
+def test_a_connection_changing_its_session_every_message_is_limited(stack: Stack) -> None:
+    """Each message under a new session id dodges the per-sender limit, not the connection's."""
+    per_minute = stack.settings.rate_limit_per_minute
+    within_one_window()
+    with socketio_session(stack) as (client, _, received):
+        confirmed: queue.Queue[str] = queue.Queue()
+        client.on("session_confirm", confirmed.put_nowait)
+        for _ in range(per_minute + 1):
+            session = uuid.uuid4().hex
+            client.emit("session_request", {"session_id": session})
+            while confirmed.get(timeout=WAIT) != session:  # now in that session's room
+                pass
+            client.emit("user_uttered", {"message": "thanks", "session_id": session})
+        limited = None
+        while limited is None:
+            message = received.get(timeout=WAIT)
+            if message.get("custom", {}).get("type") == "limit":
+                limited = message
+    assert "faster than I can answer" in json.dumps(limited)
+    # Another connection (the same address) is not held back by this one's count.
+    with socketio_session(stack) as (other, session, other_received):
+        other.emit("user_uttered", {"message": "can I do pilates?", "session_id": session})
+        types = []
+        while "answer" not in types:
+            types.append(other_received.get(timeout=WAIT).get("custom", {}).get("type"))
+    assert "limit" not in types

@@ -7,6 +7,7 @@ import secrets
 
 import pytest
 
+from bot.channels.conversations import conversation_id
 from bot.compose import reply_blocks
 from bot.knowledge.schema import KnowledgeSet
 from bot.serve import Stack
@@ -83,9 +84,9 @@ def test_a_long_answer_arrives_in_numbered_parts_in_order_with_compact_disclaime
     text = joined(sent)
     for disclaimer in knowledge.disclaimers.values():
         assert " ".join(disclaimer.compact.split()) in text
-    assert "Sources: " in text
+    assert "Sources (" in text
     assert "Reply with a number:" in sent[-1].form["Body"]
-    payload = stored_payloads(stack, phone)[-1]
+    payload = stored_payloads(stack, conversation_id("twilio", phone))[-1]
     assert payload["topic"] == "research_evidence"
     # Parts break between sentences: each but the last ends a sentence or a paragraph.
     paragraph_ends = [b[-30:] for b in reply_blocks(payload, compact=True)]
@@ -103,9 +104,39 @@ def test_replying_with_a_number_chooses_that_option(
 
     text_in(stack, channel_secrets, platforms, phone, number)
 
-    assert stored_payloads(stack, phone)[-1]["topic"] == "pregnancy"
-    user_texts = [e["text"] for kind, e in stored_events(stack, phone) if kind == "user"]
+    assert stored_payloads(stack, conversation_id("twilio", phone))[-1]["topic"] == "pregnancy"
+    user_texts = [
+        e["text"]
+        for kind, e in stored_events(stack, conversation_id("twilio", phone))
+        if kind == "user"
+    ]
     assert user_texts[-1] == "/ask_pregnancy", "the digit is replaced by the option's payload"
+
+
+def test_tell_me_more_is_a_numbered_option_answered_with_its_number(
+    stack: Stack,
+    platforms: FakePlatforms,
+    channel_secrets: ChannelSecrets,
+    knowledge: KnowledgeSet,
+    phone: str,
+) -> None:
+    text_in(stack, channel_secrets, platforms, phone, "hi")
+    sent = text_in(stack, channel_secrets, platforms, phone, "is walking or cycling good for me?")
+    answer = stored_payloads(stack, conversation_id("twilio", phone))[-1]
+    assert answer["type"] == "answer"
+    options = dict(re.findall(r"^(\d+)\. (.+)$", sent[-1].form["Body"], flags=re.MULTILINE))
+    number = next(n for n, title in options.items() if title == "Tell me more")
+
+    more = joined(text_in(stack, channel_secrets, platforms, phone, number))
+
+    payload = stored_payloads(stack, conversation_id("twilio", phone))[-1]
+    assert payload["type"] == "more"
+    assert payload["more_of"] == answer["entries"]
+    assert payload["disclaimers"] == answer["disclaimers"] == ["consult_doctor", "pregnancy"]
+    assert " ".join(payload["body"][0].split()) in more
+    for disclaimer in knowledge.disclaimers.values():
+        assert " ".join(disclaimer.compact.split()) in more
+    assert f"Sources ({len(answer['sources'])})" in more
 
 
 def test_a_number_that_names_no_option_is_read_as_text(
@@ -113,7 +144,11 @@ def test_a_number_that_names_no_option_is_read_as_text(
 ) -> None:
     text_in(stack, channel_secrets, platforms, phone, "hello")
     text_in(stack, channel_secrets, platforms, phone, "42")
-    user_texts = [e["text"] for kind, e in stored_events(stack, phone) if kind == "user"]
+    user_texts = [
+        e["text"]
+        for kind, e in stored_events(stack, conversation_id("twilio", phone))
+        if kind == "user"
+    ]
     assert user_texts[-1] == "42"
 
 
@@ -123,7 +158,10 @@ def test_whatsapp_replies_come_from_the_whatsapp_sender(
     sent = text_in(stack, channel_secrets, platforms, phone, "can i do pilates", whatsapp=True)
     assert sent
     assert {c.form["From"] for c in sent} == {f"whatsapp:{channel_secrets.twilio_number}"}
-    assert stored_payloads(stack, f"whatsapp:{phone}")[-1]["topic"] == "pilates"
+    assert (
+        stored_payloads(stack, conversation_id("twilio", f"whatsapp:{phone}"))[-1]["topic"]
+        == "pilates"
+    )
 
 
 def test_a_warning_sign_gets_the_urgent_advice_first_and_whole(
@@ -137,7 +175,7 @@ def test_a_warning_sign_gets_the_urgent_advice_first_and_whole(
         phone,
         "I can't swallow properly and I'm choking on water after exercising",
     )
-    payload = stored_payloads(stack, phone)[-1]
+    payload = stored_payloads(stack, conversation_id("twilio", phone))[-1]
     assert payload["type"] == "red_flag"
     assert PART.sub("", sent[0].form["Body"]).startswith(payload["body"][0])
 
@@ -160,5 +198,5 @@ def test_an_unsigned_or_forged_request_is_refused_and_changes_nothing(
             stack, form, channel_secrets.twilio_auth_token, "https://elsewhere.example/hook"
         )
     assert response.status_code == 403
-    assert stored_events(stack, phone) == []
+    assert stored_events(stack, conversation_id("twilio", phone)) == []
     assert messages_to(platforms, phone) == []

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import json
+import math
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, Playwright, expect, sync_playwright
 from sqlalchemy import create_engine, text
 
+from bot.channels.conversations import widget_conversation
 from bot.serve import Stack
 from bot.settings import PROJECT_ROOT
 from tests.conftest import skip_or_fail
+from tests.e2e.platform_requests import stored_payloads
 
 pytestmark = pytest.mark.e2e
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -61,6 +65,10 @@ def page(browser: Browser, stack: Stack) -> Iterator[Page]:
     context.close()
 
 
+# Both disclaimers, as either wording (full or compact) says them.
+SEE_YOUR_DOCTOR = re.compile("see your doctor", re.IGNORECASE)
+
+
 def open_chat(page: Page) -> None:
     page.get_by_role("button", name="Ask about exercise").click()
     expect(page.locator("article[data-type=welcome]")).to_be_visible()
@@ -84,7 +92,8 @@ def test_typed_conversation_shows_sources_and_disclaimers(page: Page) -> None:
     expect(welcome).to_contain_text("pregnant")
     ask(page, "can I do strength training with weights?")
     bubble = answer(page, "strength_training")
-    expect(bubble.locator(".mw-disclaimers")).to_contain_text("talk to your doctor")
+    # In full in the welcome, then both in their short wording.
+    expect(bubble.locator(".mw-disclaimers")).to_contain_text(SEE_YOUR_DOCTOR)
     expect(bubble.locator(".mw-disclaimers")).to_contain_text("experienced with pregnant women")
     bubble.locator(".mw-sources summary").click()
     link = bubble.locator(".mw-sources a").first
@@ -126,7 +135,7 @@ def test_feedback_is_recorded_with_entry_ids(page: Page, stack: Stack) -> None:
     thumb = bubble.get_by_role("button", name="This helped")
     thumb.click()
     expect(thumb).to_have_attribute("aria-pressed", "true")
-    session = page.evaluate("localStorage.getItem('mw-session-id')")
+    session = widget_conversation(page.evaluate("sessionStorage.getItem('mw-session-id')"))
     engine = create_engine(stack.settings.database_url, future=True)
     query = text("SELECT data FROM events WHERE sender_id = :s AND intent_name = 'feedback'")
     rows: list[Any] = []
@@ -149,6 +158,8 @@ def test_reload_restores_the_conversation(page: Page) -> None:
     ask(page, "is tai chi ok for me?")
     answer(page, "tai_chi")
     page.reload()
+    expect(page.locator(".mw-panel")).to_be_hidden()  # it waits to be opened: a shared screen
+    page.get_by_role("button", name="Ask about exercise").click()
     answer(page, "tai_chi")
     expect(page.locator(".mw-user").first).to_contain_text("is tai chi ok for me?")
 
@@ -253,3 +264,104 @@ def test_works_on_a_page_with_a_strict_content_security_policy(
     answer(strict, "tai_chi")
     context.close()
     assert not refused, refused
+
+
+def test_one_welcome_per_session_in_the_widget_and_the_store(page: Page, stack: Stack) -> None:
+    open_chat(page)
+    ask(page, "is tai chi ok for me?")
+    answer(page, "tai_chi")
+    ask(page, "what about swimming?")
+    answer(page, "hydrotherapy")
+    expect(page.locator("article[data-type=welcome]")).to_have_count(1)
+    session = widget_conversation(page.evaluate("sessionStorage.getItem('mw-session-id')"))
+    assert session is not None
+    assert [p["type"] for p in stored_payloads(stack, session)].count("welcome") == 1
+    page.reload()
+    page.get_by_role("button", name="Ask about exercise").click()
+    answer(page, "hydrotherapy")
+    expect(page.locator("article[data-type=welcome]")).to_have_count(1)
+
+
+def on_screen(part: Locator) -> bool:
+    """Whether all of ``part`` shows in the chat log's visible area (not under the input bar)."""
+    return bool(
+        part.evaluate(
+            """e => {
+                const log = e.closest('.mw-log').getBoundingClientRect();
+                const r = e.getBoundingClientRect();
+                return r.height > 0 && r.top >= log.top && r.bottom <= log.bottom;
+            }"""
+        )
+    )
+
+
+def shoot_answer_on_phone(phone: Page, bubble: Locator, path: Path) -> None:
+    """Screenshot a whole answer on a phone: its text, "Sources (N)" and "Tell me more".
+
+    The picture is docs/widget-375.png (copy it from artifacts/screenshots/ after a wording
+    change). A 375 x 812 screen shows about two-thirds of an answer, so for the picture the screen
+    grows in height, never in width, until the answer fits down to "Tell me more"; then it is
+    put back.
+    """
+    size = phone.viewport_size
+    assert size is not None
+    summary = bubble.locator(".mw-sources summary")
+    more = bubble.get_by_role("button", name="Tell me more")
+    overflow = more.evaluate(
+        """m => m.getBoundingClientRect().bottom
+            - m.closest('article').getBoundingClientRect().top
+            - m.closest('.mw-log').clientHeight"""
+    )
+    grown = size["height"] + max(0, math.ceil(overflow)) + 32
+    phone.set_viewport_size({"width": size["width"], "height": grown})
+    bubble.evaluate("b => b.scrollIntoView({block: 'start'})")
+    expect(summary).to_have_text(re.compile(r"Sources \(\d+\)"))
+    parts = [bubble.locator("p").first, summary, more]
+    assert [on_screen(part) for part in parts] == [True, True, True]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    phone.screenshot(path=str(path))
+    phone.set_viewport_size(size)
+
+
+def test_sources_expand_and_tell_me_more_on_a_phone(browser: Browser, stack: Stack) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 812})
+    context.set_default_timeout(WAIT_MS)
+    phone = context.new_page()
+    phone.goto(f"http://{stack.host}:{stack.ports.web}/")
+    open_chat(phone)
+    ask(phone, "is walking or cycling good for me?")
+    bubble = answer(phone, "aerobic_exercise")
+    shoot_answer_on_phone(phone, bubble, SCREENSHOTS / "answer-375.png")
+    sources = bubble.locator(".mw-sources")
+    summary = sources.locator("summary")
+    expect(summary).to_have_text(re.compile(r"Sources \(\d+\)"))
+    total = int(re.findall(r"\d+", summary.inner_text())[0])
+    summary.click()
+    expect(sources.locator("li:visible")).to_have_count(min(total, 3))
+    if total > 3:
+        sources.get_by_role("button", name=re.compile("More sources")).click()
+        expect(sources.locator("li:visible")).to_have_count(total)
+    # The welcome showed the disclaimers in full; this answer keeps both, in short.
+    expect(bubble.locator(".mw-disclaimers")).to_contain_text(SEE_YOUR_DOCTOR)
+    expect(bubble.locator(".mw-disclaimers")).to_contain_text("experienced with pregnant women")
+    bubble.get_by_role("button", name="Tell me more").click()
+    more = phone.locator("article[data-type=more]")
+    expect(more).to_be_visible()
+    expect(more.locator(".mw-disclaimers")).to_contain_text(SEE_YOUR_DOCTOR)
+    expect(more.locator(".mw-sources summary")).to_have_text(f"Sources ({total})")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    context.close()
+
+
+def test_a_warning_sign_reply_sets_the_disclaimers_apart(page: Page) -> None:
+    open_chat(page)
+    ask(page, "my pee is dark brown like cola after exercise")
+    urgent = page.locator("article.mw-urgent[data-type=red_flag]")
+    expect(urgent.locator("hr.mw-divider")).to_be_visible()
+    advice = urgent.locator("p").nth(1).bounding_box()
+    divider = urgent.locator("hr.mw-divider").bounding_box()
+    notice = urgent.locator(".mw-disclaimers").bounding_box()
+    assert advice is not None
+    assert divider is not None
+    assert notice is not None
+    assert advice["y"] < divider["y"] < notice["y"]
