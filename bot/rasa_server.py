@@ -95,16 +95,19 @@ def rasa_arguments(argv: list[str]) -> list[str]:
     could read them (``ps``, /proc/<pid>/cmdline); Rasa reads them only from its arguments, so
     they are added here, inside the process, where the kernel's copy of the command line never
     sees them. The JWT secret checks the console's HS256 tokens (bot/console/rasa_client.py).
+    Each goes as ``--option=value``: a random secret can start with "-", which argparse would
+    otherwise take for an option and stop Rasa with exit code 2.
     """
     if "run" not in argv[1:2]:
         return argv
+    given = {argument.split("=", 1)[0] for argument in argv}
     added: list[str] = []
     token = os.environ.get("RASA_API_TOKEN")
-    if token and "--auth-token" not in argv:
-        added += ["--auth-token", token]
+    if token and "--auth-token" not in given:
+        added.append(f"--auth-token={token}")
     jwt_secret = os.environ.get("RASA_JWT_SECRET")
-    if jwt_secret and "--jwt-secret" not in argv:
-        added += ["--jwt-secret", jwt_secret, "--jwt-method", "HS256"]
+    if jwt_secret and "--jwt-secret" not in given:
+        added += [f"--jwt-secret={jwt_secret}", "--jwt-method=HS256"]
     return [*argv, *added]
 
 

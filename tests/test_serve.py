@@ -61,19 +61,28 @@ def test_the_rasa_launcher_takes_the_token_and_jwt_secret_from_the_environment(
         "run",
         "--port",
         "1",
-        "--auth-token",
-        "from-env",
-        "--jwt-secret",
-        "jwt-from-env",
-        "--jwt-method",
-        "HS256",
+        "--auth-token=from-env",
+        "--jwt-secret=jwt-from-env",
+        "--jwt-method=HS256",
     ]
-    # Other commands take neither; explicit ones are kept.
+    # Other commands take neither; explicit ones are kept, in either spelling.
     assert rasa_arguments(["rasa", "train"]) == ["rasa", "train"]
-    explicit = ["rasa", "run", "--auth-token", "given", "--jwt-secret", "given-too"]
+    explicit = ["rasa", "run", "--auth-token", "given", "--jwt-secret=given-too"]
     assert rasa_arguments(explicit) == explicit
     monkeypatch.delenv("RASA_JWT_SECRET")
-    assert "--jwt-secret" not in rasa_arguments(["rasa", "run"])
+    assert not any(a.startswith("--jwt-secret") for a in rasa_arguments(["rasa", "run"]))
+
+
+def test_rasa_parses_secrets_that_start_with_a_dash(monkeypatch: pytest.MonkeyPatch) -> None:
+    # secrets.token_urlsafe starts with "-" one time in 64; CI once lost a run to it (exit 2).
+    from rasa.__main__ import create_argument_parser
+
+    monkeypatch.setenv("RASA_API_TOKEN", "-token-with-a-dash")
+    monkeypatch.setenv("RASA_JWT_SECRET", "--jwt-secret-with-dashes-and-32-chars")
+    arguments = create_argument_parser().parse_args(rasa_arguments(["rasa", "run"])[1:])
+    assert arguments.auth_token == "-token-with-a-dash"
+    assert arguments.jwt_secret == "--jwt-secret-with-dashes-and-32-chars"
+    assert arguments.jwt_method == "HS256"
 
 
 def test_rasa_accepts_an_expired_jwt_for_seconds_not_minutes() -> None:
