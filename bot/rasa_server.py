@@ -6,17 +6,26 @@ about 30 ms of CPU per custom action call, and under load it was more than 40% o
 server's time (profile in benchmarks/README.md). Here the schema is checked once and the
 validator is kept: every response is still validated against the same schema and a bad one
 raises the same error. ``python -m bot.rasa_server run ...`` takes Rasa's arguments.
+
+``run`` also serves a model whose components use no TensorFlow without loading TensorFlow
+(about 380 MiB and 4 s of start-up less; bot/runtime/tensorflow_stand_in.py says how), and
+refuses, at start-up, a model one of whose components does.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import sys
+import tarfile
 from collections.abc import MutableMapping
+from pathlib import Path
 from typing import Any
 
 from jsonschema import ValidationError
 from jsonschema.validators import validator_for
+
+from bot.runtime import tensorflow_stand_in
 
 
 def validate_action_responses_once() -> None:
@@ -120,8 +129,69 @@ def limit_jwt_leeway(environ: MutableMapping[str, str]) -> None:
     environ.setdefault("SANIC_SANIC_JWT_LEEWAY", str(JWT_LEEWAY_SECONDS))
 
 
+def model_to_serve(argv: list[str]) -> Path | None:
+    """The model archive ``rasa run`` with these arguments loads, or None if it is not local.
+
+    Rasa's own parser and model lookup (a folder means its latest model) read the arguments, so
+    this is the archive Rasa itself loads. None when the model comes from remote storage or is
+    missing: Rasa then fetches it or says it is missing, and a component that uses TensorFlow
+    still stops the server while the model loads, as its model is built then.
+    """
+    from rasa.__main__ import create_argument_parser
+    from rasa.exceptions import ModelNotFound
+    from rasa.model import get_local_model
+
+    arguments, _ = create_argument_parser().parse_known_args(argv[1:])
+    model = getattr(arguments, "model", None)  # `rasa run actions` has none
+    if model is None or getattr(arguments, "remote_storage", None):
+        return None
+    try:
+        return Path(get_local_model(model))
+    except ModelNotFound:
+        return None
+
+
+def components_of(model: Path) -> list[str]:
+    """The class path of every component the model runs when it answers (its predict graph)."""
+    with tarfile.open(model, mode="r:gz") as archive:
+        member = archive.extractfile("metadata.json")
+        if member is None:
+            raise RuntimeError(f"{model} has no metadata.json: is it a Rasa 3 model?")
+        metadata = json.load(member)
+    return sorted({node["uses"] for node in metadata["predict_schema"]["nodes"].values()})
+
+
+def keep_tensorflow_out(argv: list[str]) -> None:
+    """Serve ``rasa run`` with TensorFlow's stand-in, or refuse a model that uses TensorFlow.
+
+    Must run before anything imports Rasa. Other commands (``rasa train``...) load TensorFlow.
+
+    Raises:
+        SystemExit: a component of the model to serve uses TensorFlow (its message says which).
+    """
+    if argv[1:2] != ["run"]:
+        return
+    tensorflow_stand_in.install()
+    model = model_to_serve(argv)
+    if model is None:
+        return
+    from rasa.shared.utils.common import class_from_module_path
+
+    needing = [
+        path
+        for path in components_of(model)
+        if tensorflow_stand_in.uses_tensorflow(class_from_module_path(path))
+    ]
+    if needing:
+        raise SystemExit(
+            f"{model} uses TensorFlow ({', '.join(needing)}), which this server keeps out "
+            "(bot/runtime/tensorflow_stand_in.py): serve it with Rasa's own `rasa run`."
+        )
+
+
 def main() -> None:
     """Run Rasa's command line (``rasa run``, ``rasa train``...) with the validator reused."""
+    keep_tensorflow_out(sys.argv)
     from rasa.__main__ import main as rasa_main
 
     validate_action_responses_once()
