@@ -11,7 +11,6 @@ from actions.conversation import fallback
 from actions.tracker_view import Turn
 from bot.compose import SMALL_TALK_INTENTS, Reply
 from bot.guide import Guide
-from bot.nlp.english import is_gibberish
 
 
 class ActionAnswer(ReplyAction):
@@ -77,7 +76,7 @@ class ActionSmallTalk(ActionAnswer):
     def otherwise(self, guide: Guide, turn: Turn) -> Reply:
         if turn.intent == "ask_capabilities":
             return guide.composer.welcome()
-        if is_gibberish(turn.text):
+        if turn.gibberish:
             return fallback(guide, turn)
         if turn.intent in SMALL_TALK_INTENTS:
             return guide.composer.small_talk(turn.intent)

@@ -10,7 +10,6 @@ from actions.base import ReplyAction
 from actions.tracker_view import Turn, answers_message, welcomed_this_session
 from bot.compose import Reply
 from bot.guide import Guide
-from bot.nlp.language import foreign_language
 
 CARRIED_SLOTS = ("myositis_type",)
 
@@ -64,9 +63,8 @@ def fallback(guide: Guide, turn: Turn) -> Reply:
 
     A message in another language is told, in that language, that only English is understood.
     """
-    language = foreign_language(turn.text)
-    if language is not None and turn.previous_fallback_stage is None:
-        return guide.composer.other_language(language)
+    if turn.language is not None and turn.previous_fallback_stage is None:
+        return guide.composer.other_language(turn.language)
     return guide.fallback(
         turn.ranked_intents, turn.entities, turn.last_topic, turn.previous_fallback_stage
     )

@@ -31,6 +31,10 @@ class Turn:
     questions: tuple[Question, ...] = ()
     # The question sentence when the message tells a story first, else the whole text.
     question: str = ""
+    # The language of a message clearly not in English, and keyboard mashing, as the safety net
+    # found them in the Rasa server (bot.nlp.language.wording): read, not recomputed, here.
+    language: str | None = None
+    gibberish: bool = False
 
 
 def latest_turn(tracker: Tracker) -> Turn:
@@ -46,6 +50,7 @@ def latest_turn(tracker: Tracker) -> Turn:
     spans = [] if text.startswith("/") else asking_spans(text)
     subtype = entities.get("myositis_type") or tracker.get_slot("myositis_type")
     ranking = [r for r in message.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"]
+    wording = message.get("wording") or {}
     return Turn(
         intent=(message.get("intent") or {}).get("name") or "",
         text="" if text.startswith("/") else text,
@@ -53,6 +58,8 @@ def latest_turn(tracker: Tracker) -> Turn:
         subtype=subtype,
         last_topic=tracker.get_slot("last_topic"),
         safety=message.get("safety") or {},
+        language=wording.get("language"),
+        gibberish=bool(wording.get("gibberish")),
         ranked_intents=tuple(r["name"] for r in ranking),
         previous_fallback_stage=_previous_fallback_stage(tracker),
         focus=None if span is None else _within(found, span),

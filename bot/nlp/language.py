@@ -6,9 +6,11 @@ so, in that language where it can be told, with the emergency number.
 
 from __future__ import annotations
 
+from typing import Any
+
 from langdetect import DetectorFactory, LangDetectException, detect_langs
 
-from bot.nlp.english import english_words
+from bot.nlp.english import english_words, is_gibberish
 
 # langdetect samples at random; a fixed seed gives the same answer to the same message.
 DetectorFactory.seed = 0
@@ -35,3 +37,13 @@ def foreign_language(text: str) -> str | None:
     if best.lang == "en" or best.prob < MIN_PROBABILITY:
         return None
     return str(best.lang)
+
+
+def wording(text: str) -> dict[str, Any]:
+    """What the actions need to know of a message's words: its language if not English, mashing.
+
+    The safety net adds it to the parse data (bot/safety/component.py), in the Rasa server, which
+    has langdetect's profiles and the word list loaded anyway; the action server reads it there
+    and never loads them (about 75 MiB it otherwise took on its first fallback or small talk).
+    """
+    return {"language": foreign_language(text), "gibberish": is_gibberish(text)}

@@ -3,7 +3,8 @@
 It adds a `safety` report to the parse data and, when it finds thoughts of self-harm, a warning
 sign, or a medical question that is not about exercise, sets the intent to `crisis`,
 `report_warning_sign` or `ask_medical` (in that order of precedence) with full confidence, so the
-safety rules win over every story and over the fallback, whatever the classifier said.
+safety rules win over every story and over the fallback, whatever the classifier said. It also
+adds the message's `wording` (bot.nlp.language.wording), which the actions read.
 """
 
 from __future__ import annotations
@@ -26,11 +27,12 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlp.language import foreign_language
+from bot.nlp.language import wording
 from bot.safety.detector import Detector, SafetyReport
 from bot.safety.lexicon import read_lexicon
 
 SAFETY_KEY = "safety"
+WORDING_KEY = "wording"
 CRISIS_INTENT = "crisis"
 WARNING_SIGN_INTENT = "report_warning_sign"
 MEDICAL_INTENT = "ask_medical"
@@ -90,13 +92,15 @@ class SafetyNet(GraphComponent):
                 continue
             report = self.detector.detect(doc)
             message.set(SAFETY_KEY, report.as_dict(), add_to_output=True)
+            words = wording(message.get(TEXT) or "")
+            message.set(WORDING_KEY, words, add_to_output=True)
             if report.crisis:
                 intent, confidence = CRISIS_INTENT, 1.0
             elif report.findings:
                 intent, confidence = WARNING_SIGN_INTENT, 1.0
             elif report.medical:
                 intent, confidence = MEDICAL_INTENT, 1.0
-            elif foreign_language(message.get(TEXT) or "") is not None:
+            elif words["language"] is not None:
                 # Understood words would be guesses: the fallback answers in that language.
                 intent, confidence = FALLBACK_INTENT, 1.0
             elif self._false_alarm(message, report):

@@ -11,6 +11,7 @@ from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
 
 from actions.runtime import use_guide
 from bot.guide import Guide
+from bot.nlp.language import wording
 
 TrackerFactory = Callable[..., Tracker]
 
@@ -54,6 +55,8 @@ def make_tracker() -> TrackerFactory:
             "text": text,
             "entities": [{"entity": k, "value": v} for k, v in (entities or {}).items()],
             "safety": safety or {},
+            # As the Rasa server's safety net finds it (bot/safety/component.py).
+            "wording": wording(text),
         }
         return Tracker(
             sender_id="test-user",
@@ -88,6 +91,7 @@ def action_call(
                 "intent": {"name": intent, "confidence": 0.9},
                 "text": text,
                 "entities": [{"entity": k, "value": v} for k, v in (entities or {}).items()],
+                "wording": wording(text),
             },
             "events": [{"event": "bot", "text": "earlier reply"}],
             "paused": False,

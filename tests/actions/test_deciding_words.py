@@ -166,6 +166,18 @@ async def test_another_language_gets_a_line_in_that_language(
     assert message["custom"]["disclaimers"] == ["consult_doctor", "pregnancy"]
 
 
+async def test_the_language_comes_from_the_parse_not_from_the_action_server(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    # The Rasa server's safety net tells the language; the action server has no profiles.
+    tracker = make_tracker("nlu_fallback", "sport myosite")
+    tracker.latest_message["wording"] = {"language": "es", "gibberish": False}
+    await ActionFallback().run(dispatcher, tracker, {})
+
+    (message,) = dispatcher.messages
+    assert message["custom"]["language"] == "es"
+
+
 @pytest.mark.parametrize(
     ("action", "intent", "text", "entities", "kind", "topic"),
     [

@@ -215,3 +215,24 @@ def test_thoughts_of_hurting_oneself_are_a_crisis(detector: Detector, analyzer: 
 def test_another_language_goes_to_the_fallback(net: SafetyNet, analyzer: Analyzer) -> None:
     text = "Est-ce que je peux faire du sport avec une myosite?"
     assert _intent(net, _parsed(analyzer, text, [("ask_exercise_safety", 0.5)])) == "nlu_fallback"
+
+
+@pytest.mark.parametrize(
+    ("text", "wording"),
+    [
+        ("Est-ce que je peux faire du sport avec une myosite?", {"language": "fr"}),
+        ("jkjkjk lll", {"gibberish": True}),
+        ("can I go swimming?", {}),
+        # A crisis carries its wording too: the actions read it from every message.
+        ("I've had thoughts of hurting myself since my flare", {}),
+    ],
+)
+def test_the_wording_is_in_the_parse_for_the_actions(
+    net: SafetyNet, analyzer: Analyzer, text: str, wording: dict[str, Any]
+) -> None:
+    (processed,) = net.process([_parsed(analyzer, text, [("ask_exercise_safety", 0.5)])])
+    assert processed.as_dict(only_output_properties=True)["wording"] == {
+        "language": None,
+        "gibberish": False,
+        **wording,
+    }
