@@ -135,7 +135,8 @@ def model_to_serve(argv: list[str]) -> Path | None:
     Rasa's own parser and model lookup (a folder means its latest model) read the arguments, so
     this is the archive Rasa itself loads. None when the model comes from remote storage or is
     missing: Rasa then fetches it or says it is missing, and a component that uses TensorFlow
-    still stops the server while the model loads, as its model is built then.
+    fails as the model loads (it builds its network then), before any conversation: Rasa logs
+    "Could not load model" with TensorFlowKeptOut's message and serves no model.
     """
     from rasa.__main__ import create_argument_parser
     from rasa.exceptions import ModelNotFound
