@@ -31,8 +31,8 @@ from bot.knowledge.files import read_knowledge
 from bot.serve import Ports, Stack
 from bot.settings import PROJECT_ROOT, load_settings, sqlite_url
 
-# Away from `make run`, the end-to-end tests and `make bench` (25005...).
-PORTS = Ports(rasa=27005, actions=27055, web=27080)
+# Ports are PORT_BASE plus these (the Rasa server on PORT_BASE + 5...), as the tests' are.
+PORT_BASE = 29000
 TIMEOUT_SECONDS = 60.0
 
 
@@ -52,14 +52,14 @@ def maps_tensorflow(stack: Stack) -> bool:
     return "libtensorflow" in Path(f"/proc/{process.pid}/maps").read_text()
 
 
-def measure(model: Path, users: int, messages: int, folder: Path) -> dict[str, Any]:
+def measure(model: Path, users: int, messages: int, folder: Path, base: int) -> dict[str, Any]:
     """Start the servers with ``model``, send the messages, and return the figures."""
     settings = load_settings()
     database = sqlite_url(folder / "footprint.db")
     repository.load(engine_for(database), read_knowledge(settings.knowledge_dir))
     stack = Stack(
         replace(settings, database_url=database),
-        ports=PORTS,
+        ports=Ports(rasa=base + 5, actions=base + 55, web=base + 80),
         model=model,
         log_dir=folder / "logs",
         # All simulated users come from one address (as in benchmarks/assistants.py).
@@ -94,9 +94,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--model", type=Path, default=PROJECT_ROOT / "models" / "myositis.tar.gz")
     parser.add_argument("--users", type=int, default=10)
     parser.add_argument("--messages", type=int, default=200)
+    parser.add_argument("--port-base", type=int, default=PORT_BASE, help="default: %(default)s")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="myositis-footprint-") as folder:
-        figures = measure(args.model.resolve(), args.users, args.messages, Path(folder))
+        figures = measure(
+            args.model.resolve(), args.users, args.messages, Path(folder), args.port_base
+        )
     print(json.dumps(figures, indent=2))
     return 0
 
