@@ -385,7 +385,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add = users.add_parser("add", help="add an account (asks for the password)")
     add.add_argument("email")
-    add.add_argument("--role", choices=["volunteer", "admin"], default="volunteer")
+    add.add_argument(
+        "--role", choices=["volunteer", "editor", "reviewer", "admin"], default="volunteer"
+    )
     add.add_argument("--name", default="", help="name shown to users in a handoff")
     add.add_argument(
         "--password-stdin", action="store_true", help="read the password from standard input"

@@ -1,0 +1,270 @@
+"""The content workflow over HTTP: draft, check, submit, review, publish, roll back."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import time
+from datetime import date, timedelta
+
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.db import engine_for
+from bot.knowledge.editorial import service
+from bot.settings import Settings
+from bot.web.app import create_app
+from tests.console.conftest import (
+    ADMIN,
+    EDITOR,
+    REVIEWER,
+    REVIEWER_TWO,
+    VOLUNTEER,
+    csrf_of,
+    sign_in,
+)
+from tests.console.content_helpers import (
+    ENTRY,
+    NEW_ANSWER,
+    changed_fields,
+    start_draft,
+    submitted_draft,
+)
+
+NEXT_YEAR = (date.today() + timedelta(days=365)).isoformat()
+
+
+def _form(fields: dict[str, object], token: str) -> dict[str, object]:
+    """A draft form as the browser posts it: lists as comma-separated text, subtypes repeated."""
+    data: dict[str, object] = {"csrf": token}
+    for name in ("answer", "detail", "evidence"):
+        data[name] = fields.get(name) or ""
+    for name in ("sources", "keywords"):
+        data[name] = ", ".join(fields.get(name) or [])  # type: ignore[arg-type]
+    return data
+
+
+def _with_subtypes(data: dict[str, object], subtypes: list[str]) -> list[tuple[str, str]]:
+    return [(k, str(v)) for k, v in data.items()] + [("subtypes", s) for s in subtypes]
+
+
+async def _token(client: TestClient, path: str = "/console/content/") -> str:
+    return csrf_of(await (await client.get(path)).text())
+
+
+async def test_the_live_check_names_the_field_and_gives_the_grades(
+    client: TestClient, console_settings: Settings
+) -> None:
+    assert await sign_in(client, EDITOR) == 303
+    token = await _token(client)
+    fields = changed_fields(console_settings)
+    data = _with_subtypes(
+        {**_form(fields, token), "entry_id": ENTRY, "topic": "tai_chi", "sources": "no-such-study"},
+        list(fields["subtypes"]),
+    )
+    checked = await client.post(
+        "/console/content/check", data=data, headers={"X-CSRF-Token": token}
+    )
+    assert checked.status == 200
+    result = await checked.json()
+    assert result["ok"] is False
+    assert any(
+        p["field"] == "sources" and "no-such-study" in p["message"] for p in result["problems"]
+    ), result["problems"]
+    assert isinstance(result["answer_grade"], float)
+    assert result["limits"]["answer_grade"] == 10.0
+    good = _with_subtypes(
+        {**_form(fields, token), "entry_id": ENTRY, "topic": "tai_chi"}, list(fields["subtypes"])
+    )
+    assert (await (await client.post("/console/content/check", data=good)).json())["ok"] is True
+
+
+async def test_an_invalid_draft_is_refused_with_the_field_named(
+    client: TestClient, console_settings: Settings
+) -> None:
+    assert await sign_in(client, EDITOR) == 303
+    token = await _token(client, f"/console/content/entries/{ENTRY}/edit")
+    fields = changed_fields(console_settings)
+    long_answer = " ".join(["This sentence is made of many plain words and it goes on"] * 4) + "."
+    data = _with_subtypes({**_form(fields, token), "answer": long_answer}, [])
+    refused = await client.post(f"/console/content/entries/{ENTRY}/edit", data=data)
+    assert refused.status == 400
+    page = await refused.text()
+    assert "The draft was not saved" in page
+    answer_problems = re.search(r'<ul class="problems" id="problems-answer">(.*?)</ul>', page)
+    subtype_problems = re.search(r'<ul class="problems" id="problems-subtypes">(.*?)</ul>', page)
+    assert answer_problems and "<li>" in answer_problems.group(1), page
+    assert subtype_problems and "<li>" in subtype_problems.group(1), page
+    # What was typed stays in the form, so nothing is lost.
+    assert long_answer in page
+    assert service.drafts(engine_for(console_settings.database_url)) == []
+
+
+async def test_editor_drafts_reviewer_publishes_and_rolls_back(
+    console_settings: Settings,
+) -> None:
+    engine = engine_for(console_settings.database_url)
+    old_answer = str((service.current_entry(engine, ENTRY) or {})["answer"])
+    app = create_app(console_settings)
+    async with TestClient(TestServer(app)) as editor, TestClient(TestServer(app)) as reviewer:
+        assert await sign_in(editor, EDITOR) == 303
+        token = await _token(editor, f"/console/content/entries/{ENTRY}/edit")
+        fields = changed_fields(console_settings)
+        data = _with_subtypes(
+            {**_form(fields, token), "entry_id": ENTRY, "topic": "tai_chi"},
+            list(fields["subtypes"]),
+        )
+        started = await editor.post(
+            f"/console/content/entries/{ENTRY}/edit", data=data, allow_redirects=False
+        )
+        assert started.status == 303, await started.text()
+        draft_url = started.headers["Location"]
+        page = await (await editor.get(draft_url)).text()
+        assert "Published now" in page and old_answer in page and NEW_ANSWER in page
+        assert 'class="changed" data-field="answer"' in page
+        assert 'class="same" data-field="sources"' in page
+        submitted = await editor.post(draft_url + "/submit", data={"csrf": token})
+        assert "submitted" in await submitted.text()
+
+        assert await sign_in(reviewer, REVIEWER) == 303
+        queue = await (await reviewer.get("/console/content/review")).text()
+        assert draft_url in queue
+        review_token = csrf_of(queue)
+        no_comment = await reviewer.post(
+            draft_url + "/send-back", data={"csrf": review_token, "comment": " "}
+        )
+        assert no_comment.status == 400
+        assert "Write a comment" in await no_comment.text()
+        approved = await reviewer.post(
+            draft_url + "/approve",
+            data={"csrf": review_token, "next_review": NEXT_YEAR, "reason": "checked the trial"},
+            allow_redirects=False,
+        )
+        assert approved.status == 303
+        assert approved.headers["Location"] == f"/console/content/entries/{ENTRY}"
+        assert (service.current_entry(engine, ENTRY) or {})["answer"] == NEW_ANSWER
+        entry = await (await reviewer.get(approved.headers["Location"])).text()
+        assert "checked the trial" in entry and "Rosa" in entry and "Eddie" in entry
+        assert NEXT_YEAR in entry
+
+        rolled = await reviewer.post(
+            f"/console/content/entries/{ENTRY}/rollback",
+            data={"csrf": review_token, "version": "1", "reason": "the wording confused people"},
+            allow_redirects=False,
+        )
+        assert rolled.status == 303
+        assert (service.current_entry(engine, ENTRY) or {})["answer"] == old_answer
+        history = [v.version for v in service.versions(engine, ENTRY)]
+        assert history == [3, 2, 1]
+        # The editor sees the published state and no controls to decide or roll back.
+        after = await (await editor.get(f"/console/content/entries/{ENTRY}")).text()
+        assert "the wording confused people" in after
+        assert "Roll back" not in after
+
+
+async def test_two_reviewers_racing_one_wins_the_other_sees_a_conflict(
+    console_settings: Settings,
+) -> None:
+    draft_id = submitted_draft(console_settings, EDITOR)
+    url = f"/console/content/drafts/{draft_id}/approve"
+    app = create_app(console_settings)
+    async with TestClient(TestServer(app)) as first, TestClient(TestServer(app)) as second:
+        tokens = []
+        for client, email in ((first, REVIEWER), (second, REVIEWER_TWO)):
+            assert await sign_in(client, email) == 303
+            tokens.append(await _token(client, f"/console/content/drafts/{draft_id}"))
+        responses = await asyncio.gather(
+            *(
+                client.post(
+                    url,
+                    data={"csrf": token, "next_review": NEXT_YEAR, "reason": f"ok by {n}"},
+                    allow_redirects=False,
+                )
+                for n, (client, token) in enumerate(zip((first, second), tokens))
+            )
+        )
+        statuses = sorted(r.status for r in responses)
+        assert statuses == [303, 409], statuses
+        loser = next(r for r in responses if r.status == 409)
+        text = await loser.text()
+        assert "already decided" in text or "someone else changed this draft" in text
+        assert 'role="alert"' in text
+    versions = service.versions(engine_for(console_settings.database_url), ENTRY)
+    assert [v.version for v in versions] == [2, 1]
+
+
+async def test_nobody_approves_their_own_draft_not_even_an_admin(
+    client: TestClient, console_settings: Settings
+) -> None:
+    draft_id = submitted_draft(console_settings, ADMIN)
+    assert await sign_in(client, ADMIN) == 303
+    page = await client.get(f"/console/content/drafts/{draft_id}")
+    text = await page.text()
+    assert "another reviewer must decide" in text
+    assert "Approve and publish" not in text
+    forced = await client.post(
+        f"/console/content/drafts/{draft_id}/approve",
+        data={"csrf": csrf_of(text), "next_review": NEXT_YEAR, "reason": "mine"},
+    )
+    assert forced.status == 403
+    assert "someone other than its author" in await forced.text()
+
+
+async def test_sent_back_drafts_show_the_comment_and_reopen_for_the_author(
+    console_settings: Settings,
+) -> None:
+    draft_id = submitted_draft(console_settings, EDITOR)
+    app = create_app(console_settings)
+    async with TestClient(TestServer(app)) as reviewer, TestClient(TestServer(app)) as editor:
+        assert await sign_in(reviewer, REVIEWER) == 303
+        token = await _token(reviewer, f"/console/content/drafts/{draft_id}")
+        sent = await reviewer.post(
+            f"/console/content/drafts/{draft_id}/send-back",
+            data={"csrf": token, "comment": "Please cite the 2016 review too."},
+        )
+        assert sent.status == 200
+        assert await sign_in(editor, EDITOR) == 303
+        mine = await (await editor.get("/console/content/drafts")).text()
+        assert "Please cite the 2016 review too." in mine and "sent back" in mine
+        page = await (await editor.get(f"/console/content/drafts/{draft_id}")).text()
+        assert "Save draft" in page and "Submit for review" in page
+
+
+async def test_a_stale_form_does_not_overwrite_a_newer_save(
+    client: TestClient, console_settings: Settings
+) -> None:
+    draft_id = start_draft(console_settings, EDITOR)
+    assert await sign_in(client, EDITOR) == 303
+    page = await (await client.get(f"/console/content/drafts/{draft_id}")).text()
+    token = csrf_of(page)
+    fields = changed_fields(console_settings)
+    data = _with_subtypes({**_form(fields, token), "lock_version": "1"}, list(fields["subtypes"]))
+    assert (await client.post(f"/console/content/drafts/{draft_id}/save", data=data)).status == 200
+    stale = await client.post(f"/console/content/drafts/{draft_id}/save", data=data)
+    assert stale.status == 409
+    assert "reload" in await stale.text()
+
+
+async def test_the_transcript_shows_which_version_each_answer_used(
+    client: TestClient, console_settings: Settings
+) -> None:
+    from bot.web.history import events
+
+    engine = engine_for(console_settings.database_url)
+    events.metadata.create_all(engine, tables=[events])
+    custom = {"type": "answer", "entries": [ENTRY, "tai-chi-getting-started"]}
+    custom["entry_versions"] = {ENTRY: 2}  # the other answer predates versions
+    data = {"event": "bot", "text": "Tai chi...", "timestamp": time.time()}
+    data["data"] = {"custom": custom}
+    with engine.begin() as conn:
+        conn.execute(
+            events.insert().values(
+                sender_id="web:1", type_name="bot", timestamp=time.time(), data=json.dumps(data)
+            )
+        )
+    assert await sign_in(client, VOLUNTEER) == 303
+    page = await (await client.get("/console/conversations/web:1")).text()
+    assert f'href="/console/content/entries/{ENTRY}#v2">{ENTRY} (version 2)</a>' in page
+    assert '">tai-chi-getting-started</a>' in page
+    api = await (await client.get("/console/api/conversations/web:1")).json()
+    assert api["turns"][0]["entry_versions"] == {ENTRY: 2}
