@@ -102,9 +102,7 @@ async def _entry_view(
     if current is None:
         raise web.HTTPNotFound(text="No such entry.")
     history = await _service(request, service.versions, entry_id)
-    open_drafts = [
-        d for d in await _service(request, service.drafts) if d.entry_id == entry_id
-    ]
+    open_drafts = [d for d in await _service(request, service.drafts) if d.entry_id == entry_id]
     return render(
         request,
         "content_entry.html",
@@ -287,7 +285,10 @@ async def _draft_view(
         rows=side_by_side(current, draft.fields),
         names=await _names(request),
         message=message,
-        may_edit=mine and Capability.DRAFT in may and draft.status in (
+        may_edit=mine
+        and Capability.DRAFT in may
+        and draft.status
+        in (
             DraftStatus.DRAFT,
             DraftStatus.SENT_BACK,
         ),
@@ -330,7 +331,9 @@ async def save(request: web.Request) -> web.Response:
     engine, author = engine_of(request), current_account(request).id
     return await _decide(
         request,
-        lambda d: service.save_draft(engine, d, author, fields, int(lock) if lock.isdigit() else -1),
+        lambda d: service.save_draft(
+            engine, d, author, fields, int(lock) if lock.isdigit() else -1
+        ),
         lambda draft: _draft_url(draft.id),
     )
 

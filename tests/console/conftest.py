@@ -33,6 +33,19 @@ REVIEWER_TWO = "reviewer2@example.org"
 CSRF_INPUT = re.compile(r'name="csrf" value="([^"]+)"')
 
 
+def prepare_console_database(database_url: str, knowledge: KnowledgeSet) -> None:
+    """Migrate, load the knowledge base and add an account of every role."""
+    engine = engine_for(database_url)
+    migrate(engine)
+    repository.load(engine, knowledge)
+    with engine.begin() as conn:
+        add_account(conn, VOLUNTEER, PASSWORD, Role.VOLUNTEER, "Vera")
+        add_account(conn, ADMIN, PASSWORD, Role.ADMIN, "Ada")
+        add_account(conn, EDITOR, PASSWORD, Role.EDITOR, "Eddie")
+        add_account(conn, REVIEWER, PASSWORD, Role.REVIEWER, "Rosa")
+        add_account(conn, REVIEWER_TWO, PASSWORD, Role.REVIEWER, "Rhys")
+
+
 @pytest.fixture
 def console_settings(
     tmp_path: Path, settings: Settings, knowledge: KnowledgeSet, monkeypatch: pytest.MonkeyPatch
@@ -45,15 +58,7 @@ def console_settings(
         signin_max_failures_per_account=3,
         signin_max_failures_per_address=5,
     )
-    engine = engine_for(configured.database_url)
-    migrate(engine)
-    repository.load(engine, knowledge)
-    with engine.begin() as conn:
-        add_account(conn, VOLUNTEER, PASSWORD, Role.VOLUNTEER, "Vera")
-        add_account(conn, ADMIN, PASSWORD, Role.ADMIN, "Ada")
-        add_account(conn, EDITOR, PASSWORD, Role.EDITOR, "Eddie")
-        add_account(conn, REVIEWER, PASSWORD, Role.REVIEWER, "Rosa")
-        add_account(conn, REVIEWER_TWO, PASSWORD, Role.REVIEWER, "Rhys")
+    prepare_console_database(configured.database_url, knowledge)
     return configured
 
 

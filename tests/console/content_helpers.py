@@ -11,9 +11,11 @@ from bot.settings import Settings
 
 # A real entry of knowledge/, and a change to it that passes every check.
 ENTRY = "tai-chi-overview"
+# The same facts as the published answer, in other words (tests must not invent medical claims).
 NEW_ANSWER = (
-    "Tai chi is a slow, gentle kind of exercise. It may help your balance and how far you can "
-    "walk. Start with a short class and rest when you need to."
+    "A myositis charity suggests a tai chi instructor as one option. No study we draw on has "
+    "tested tai chi in myositis, so we cannot say how well it works. Like any exercise, it should "
+    "suit you and build up very slowly."
 )
 
 
