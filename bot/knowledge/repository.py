@@ -151,9 +151,10 @@ def load(engine: Engine, knowledge: KnowledgeSet, *, force: bool = False) -> Loa
         entries = history.record_load(conn, knowledge.entries)
         for table, rows in _rows(replace(knowledge, entries=tuple(entries))).items():
             report += _sync_table(conn, table, rows)
-        if report.added or report.updated or report.removed or not state.version(conn):
-            state.bump(conn)
-        state.mark_exported(conn)
+        published = state.version(conn)
+        if report.added or report.updated or report.removed or not published:
+            published = state.bump(conn)
+        state.mark_exported(conn, published)
     return report
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 from bot.knowledge import repository
 from bot.knowledge import tables as kb
 from bot.knowledge.editorial import drafts as workflow
-from bot.knowledge.editorial import history, publishing, state
+from bot.knowledge.editorial import history, publishing
 from bot.knowledge.editorial.content import entry_content, entry_from_content
 from bot.knowledge.editorial.due import due_items
 from bot.knowledge.editorial.model import (
@@ -33,6 +33,7 @@ from bot.knowledge.editorial.model import (
     Problem,
     Version,
 )
+from bot.knowledge.editorial.state import published_version
 from bot.knowledge.editorial.validation import check_fields, new_entry_id
 from bot.settings import load_settings
 
@@ -150,9 +151,3 @@ def due_for_review(engine: Engine, today: date, within_days: int = 30) -> list[D
             interval_days=settings.review_interval_days,
             feedback_days=settings.console_queue_days,
         )
-
-
-def published_version(engine: Engine) -> int:
-    """Return the knowledge base's published version (what action servers watch)."""
-    with engine.connect() as conn:
-        return state.version(conn)

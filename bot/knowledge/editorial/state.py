@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import insert, select, update
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 
 from bot.knowledge.editorial import tables
 
@@ -27,6 +27,12 @@ def version(conn: Connection) -> int:
     return int(value or 0)
 
 
+def published_version(engine: Engine) -> int:
+    """Return the knowledge base's published version (what action servers watch)."""
+    with engine.connect() as conn:
+        return version(conn)
+
+
 def bump(conn: Connection) -> int:
     """Move the published version on by one and return it (row-locked, so bumps never clash)."""
     conn.execute(
@@ -37,12 +43,10 @@ def bump(conn: Connection) -> int:
     return version(conn)
 
 
-def mark_exported(conn: Connection) -> None:
-    """Record that the files now hold the published version."""
+def mark_exported(conn: Connection, published: int) -> None:
+    """Record that the files now hold version ``published``."""
     conn.execute(
-        update(tables.state)
-        .where(tables.state.c.id == _ROW)
-        .values(exported_version=tables.state.c.version)
+        update(tables.state).where(tables.state.c.id == _ROW).values(exported_version=published)
     )
 
 
