@@ -74,7 +74,8 @@ def _entry_url(entry_id: str) -> str:
 
 def _draft_id(request: web.Request) -> int:
     raw = request.match_info["draft_id"]
-    if not raw.isdigit():
+    # Nine digits at most: a longer number would overflow PostgreSQL's integer column (a 500).
+    if not (raw.isdigit() and len(raw) <= 9):
         raise web.HTTPNotFound(text="No such draft.")
     return int(raw)
 

@@ -31,6 +31,7 @@ from tests.console.conftest import (
 from tests.console.content_helpers import (
     ENTRY,
     NEW_ANSWER,
+    account_id,
     changed_fields,
     start_draft,
     submitted_draft,
@@ -296,3 +297,34 @@ async def test_the_transcript_shows_which_version_each_answer_used(
     assert '">tai-chi-getting-started</a>' in page
     api = await (await client.get("/console/api/conversations/web:1")).json()
     assert api["turns"][0]["entry_versions"] == {ENTRY: 2}
+
+
+async def test_the_lists_show_versions_open_drafts_and_what_is_due(
+    client: TestClient, console_settings: Settings
+) -> None:
+    engine = engine_for(console_settings.database_url)
+    reviewer = account_id(console_settings, REVIEWER)
+    tomorrow = date.today() + timedelta(days=1)
+    service.approve(engine, submitted_draft(console_settings, EDITOR), reviewer, tomorrow, "ok")
+    submitted_draft(console_settings, EDITOR, NEW_ANSWER.replace("very slowly", "slowly"))
+    assert await sign_in(client, VOLUNTEER) == 303
+    listing = await (await client.get("/console/content/")).text()
+    row = re.search(rf"<tr data-entry=\"{ENTRY}\">(.*?)</tr>", listing, re.DOTALL)
+    assert row, listing
+    assert "<td>2</td>" in row.group(1)
+    assert "change submitted" in row.group(1)
+    assert tomorrow.isoformat() in row.group(1)
+    due = await (await client.get("/console/content/due")).text()
+    assert f'data-entry="{ENTRY}"' in due
+    assert "within 30 days" in due
+
+
+async def test_unknown_drafts_and_entries_are_not_found(client: TestClient) -> None:
+    assert await sign_in(client, ADMIN) == 303
+    for path in (
+        "/console/content/drafts/12345",
+        "/console/content/drafts/99999999999999999999",
+        "/console/content/entries/no-such-entry",
+        "/console/content/entries/no-such-entry/edit",
+    ):
+        assert (await client.get(path)).status == 404, path

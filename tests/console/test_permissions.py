@@ -7,14 +7,18 @@ rule that drifts from the policy fails the second.
 
 from __future__ import annotations
 
+import io
 from dataclasses import replace
 from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
+from bot.cli import main
+from bot.console.accounts import Role, find_account
 from bot.console.guard import STATIC_PREFIX, is_console, is_public
 from bot.console.permissions import RULES
+from bot.db import engine_for
 from bot.settings import Settings
 from bot.web.app import create_app
 from tests.console.conftest import (
@@ -155,3 +159,21 @@ async def test_content_roles_start_on_the_content_list(client: TestClient, role:
     text = await page.text()
     assert "What the assistant says" in text
     assert 'href="/console/report"' not in text  # no links to pages the role cannot open
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_the_command_line_adds_every_role(
+    console_settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    role: Role,
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", console_settings.database_url)
+    monkeypatch.setattr("sys.stdin", io.StringIO("a long enough password\n"))
+    email = f"new-{role.value}@example.org"
+    assert main(["users", "add", email, "--role", role.value, "--password-stdin"]) == 0
+    assert f"added {role.value} {email}" in capsys.readouterr().out
+    with engine_for(console_settings.database_url).connect() as conn:
+        added = find_account(conn, email)
+    assert added is not None
+    assert added.role is role
