@@ -68,8 +68,9 @@ SigninStep = tuple[
     Literal["limited", "wrong", "enrol", "unreadable", "expired", "code", "session"], str
 ]
 ENROL_FIRST = (
-    "Admin and reviewer accounts need two-step sign-in on this server. Ask whoever runs the server to set it "
-    "up with 'python -m bot users mfa enrol' and your e-mail address, then sign in again."
+    "Admin and reviewer accounts need two-step sign-in on this server. Ask whoever runs the "
+    "server to set it up with 'python -m bot users mfa enrol' and your e-mail address, then sign "
+    "in again."
 )
 TOO_MANY = "Too many failed sign-ins. Please wait and try again."
 UNREADABLE_SECRET = (
