@@ -328,3 +328,41 @@ async def test_unknown_drafts_and_entries_are_not_found(client: TestClient) -> N
         "/console/content/entries/no-such-entry/edit",
     ):
         assert (await client.get(path)).status == 404, path
+
+
+async def test_a_new_entry_is_drafted_approved_and_listed(console_settings: Settings) -> None:
+    engine = engine_for(console_settings.database_url)
+    existing = changed_fields(console_settings)
+    app = create_app(console_settings)
+    async with TestClient(TestServer(app)) as editor, TestClient(TestServer(app)) as reviewer:
+        assert await sign_in(editor, EDITOR) == 303
+        form = await (await editor.get("/console/content/new?topic=tai_chi")).text()
+        assert '<option value="tai_chi" selected>' in form
+        data = _with_subtypes(
+            {**_form(existing, csrf_of(form)), "topic": "tai_chi"}, list(existing["subtypes"])
+        )
+        started = await editor.post("/console/content/new", data=data, allow_redirects=False)
+        assert started.status == 303, await started.text()
+        draft_url = started.headers["Location"]
+        page = await (await editor.get(draft_url)).text()
+        assert "(new entry)" in page
+        await editor.post(draft_url + "/submit", data={"csrf": csrf_of(page)})
+        listing = await (await editor.get("/console/content/")).text()
+        assert "New entries in progress" in listing
+        assert draft_url in listing
+
+        assert await sign_in(reviewer, REVIEWER) == 303
+        token = await _token(reviewer, draft_url)
+        approved = await reviewer.post(
+            draft_url + "/approve",
+            data={"csrf": token, "next_review": NEXT_YEAR, "reason": "a new entry"},
+            allow_redirects=False,
+        )
+        assert approved.status == 303
+        new_id = approved.headers["Location"].rsplit("/", 1)[1]
+        assert new_id != ENTRY
+        assert new_id.startswith("tai-chi-")
+        published = service.current_entry(engine, new_id)
+        assert published is not None
+        assert published["answer"] == NEW_ANSWER
+        assert f'data-entry="{new_id}"' in await (await reviewer.get("/console/content/")).text()
