@@ -11,8 +11,11 @@ answering from the guide they have.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from dataclasses import dataclass
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.db import engine_for
 from bot.guide import Guide
@@ -29,6 +32,7 @@ class _Live:
     checked_at: float
 
 
+logger = logging.getLogger(__name__)
 _live: _Live | None = None
 _lock = asyncio.Lock()
 
@@ -50,12 +54,20 @@ async def get_guide() -> Guide:
         return live.guide
     async with _lock:
         live.checked_at = time.monotonic()
-        engine = engine_for(settings.database_url)
-        published = await asyncio.to_thread(published_version, engine)
-        if published != live.guide.knowledge.version:
-            analyzer = live.guide.index.analyzer
-            live.guide = await asyncio.to_thread(Guide.from_settings, settings, analyzer)
+        try:
+            live.guide = await _newest(live.guide, settings)
+        except SQLAlchemyError as error:
+            # Answers come from memory: a database blip must not stop them, only the reload.
+            logger.warning("knowledge reload skipped, the database did not answer: %s", error)
     return live.guide
+
+
+async def _newest(guide: Guide, settings: Settings) -> Guide:
+    """The guide of the published version: ``guide`` itself, or one rebuilt in a thread."""
+    published = await asyncio.to_thread(published_version, engine_for(settings.database_url))
+    if published == guide.knowledge.version:
+        return guide
+    return await asyncio.to_thread(Guide.from_settings, settings, guide.index.analyzer)
 
 
 def use_guide(guide: Guide | None, settings: Settings | None = None) -> None:

@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import ActionAnswer
@@ -90,3 +91,21 @@ async def test_the_database_is_asked_at_most_every_kb_reload_seconds(
 
     assert NEW_ANSWER not in payload["body"]
     assert payload["kb_version"] == 1
+
+
+async def test_answers_go_on_when_the_database_does_not_answer(
+    tmp_path: Path,
+    settings: Settings,
+    knowledge: KnowledgeSet,
+    analyzer: Analyzer,
+    make_tracker: TrackerFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    _served(tmp_path, settings, knowledge, analyzer, every=0)
+    (tmp_path / "live.db").unlink()  # the next check finds no knowledge tables at all
+
+    payload = await _ask_about_tai_chi(make_tracker)
+
+    assert payload["type"] == "answer"
+    assert payload["kb_version"] == 1
+    assert "knowledge reload skipped" in caplog.text

@@ -68,7 +68,8 @@ def test_limits_catch_a_hard_detail() -> None:
     hard = (
         "Investigations of aerobic capacity demonstrated statistically significant improvements "
         "in enzymatic adaptations, cardiorespiratory parameters and neuromuscular coordination "
-        "throughout the supervised intervention period. It was fine."
+        "throughout the supervised intervention period in every one of the participating "
+        "rehabilitation centres. It was fine."
     )
     problems = readability.detail_problems(hard)
     assert any(p.startswith("grade") for p in problems)

@@ -28,7 +28,7 @@ from bot.knowledge.editorial.model import (
     Problem,
     Version,
 )
-from bot.knowledge.editorial.validation import check_fields, new_entry_id, normalise
+from bot.knowledge.editorial.validation import check_fields, entry_id_for, normalise
 from bot.knowledge.schema import Entry
 
 EDITABLE = (DraftStatus.DRAFT, DraftStatus.SENT_BACK)
@@ -81,14 +81,10 @@ def start(
 ) -> Draft:
     """Start a draft of an entry (``entry_id`` None: a new entry, given an id from its answer)."""
     with engine.begin() as conn:
-        current = None
-        if entry_id is not None:
-            current = conn.execute(
-                select(kb.entries.c.version).where(kb.entries.c.id == entry_id)
-            ).scalar()
-        else:
-            taken = set(conn.execute(select(kb.entries.c.id)).scalars())
-            entry_id = new_entry_id(topic, str(fields.get("answer") or ""), taken)
+        entry_id = entry_id_for(conn, entry_id, topic, fields)
+        current = conn.execute(
+            select(kb.entries.c.version).where(kb.entries.c.id == entry_id)
+        ).scalar()
         _valid_entry(conn, entry_id, topic, fields)
         now = time.time()
         values = {
@@ -194,7 +190,8 @@ def approve(
     engine: Engine, draft_id: int, reviewer_id: int, next_review: date, reason: str
 ) -> Version:
     """Publish the draft: the reviewer's sign-off, with the date it is due for review again."""
-    draft = read_draft_or_fail(engine, draft_id)
+    with engine.connect() as conn:
+        draft = _get(conn, draft_id)
     _reviewable(draft, reviewer_id)
     with engine.begin() as conn:
         # The compare-and-set comes first: SQLite then takes its write lock before any read.
@@ -221,9 +218,3 @@ def approve(
             reviewer_id=reviewer_id,
             reason=reason.strip() or "approved",
         )
-
-
-def read_draft_or_fail(engine: Engine, draft_id: int) -> Draft:
-    """Return the draft, or raise EditorialError naming the missing id."""
-    with engine.connect() as conn:
-        return _get(conn, draft_id)

@@ -34,7 +34,7 @@ from bot.knowledge.editorial.model import (
     Version,
 )
 from bot.knowledge.editorial.state import published_version
-from bot.knowledge.editorial.validation import check_fields, new_entry_id
+from bot.knowledge.editorial.validation import check_fields, entry_id_for
 from bot.settings import load_settings
 
 __all__ = [
@@ -74,10 +74,7 @@ approve = workflow.approve
 def check(engine: Engine, entry_id: str | None, topic: str, fields: Mapping[str, Any]) -> Check:
     """Check a draft as the editor types (``entry_id`` None: a new entry)."""
     with engine.connect() as conn:
-        if entry_id is None:
-            taken = set(conn.execute(select(kb.entries.c.id)).scalars())
-            entry_id = new_entry_id(topic, str(fields.get("answer") or ""), taken)
-        return check_fields(conn, entry_id, topic, fields)[0]
+        return check_fields(conn, entry_id_for(conn, entry_id, topic, fields), topic, fields)[0]
 
 
 def get_draft(engine: Engine, draft_id: int) -> Draft | None:

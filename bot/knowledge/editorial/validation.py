@@ -41,6 +41,16 @@ def normalise(fields: Mapping[str, Any]) -> dict[str, Any]:
     return clean
 
 
+def entry_id_for(
+    conn: Connection, entry_id: str | None, topic: str, fields: Mapping[str, Any]
+) -> str:
+    """Return ``entry_id``, or for a new entry (None) an unused id made from its answer."""
+    if entry_id is not None:
+        return entry_id
+    taken = set(conn.execute(select(kb.entries.c.id)).scalars())
+    return new_entry_id(topic, str(fields.get("answer") or ""), taken)
+
+
 def new_entry_id(topic: str, answer: str, taken: Collection[str]) -> str:
     """Return an unused id for a new entry: the topic and the first words of its answer."""
     words = _WORD.findall(answer.lower())[:_ID_WORDS] or ["new"]
