@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import functools
 from collections.abc import Callable, Mapping
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 from typing import Any, TypeVar
 
 from aiohttp import web
@@ -25,7 +25,7 @@ from bot.console.content_forms import (
     problems_by_field,
     side_by_side,
 )
-from bot.console.guard import current_account
+from bot.console.guard import CONSOLE_SETTINGS_KEY, current_account
 from bot.console.pages import engine_of, form_of, in_thread, render
 from bot.console.permissions import DRAFT_PAGE, ENTRY_PAGE, Capability, capabilities
 from bot.knowledge import repository
@@ -35,8 +35,6 @@ from bot.knowledge.readability import ANSWER_MAX_GRADE, DETAIL_MAX_GRADE
 
 T = TypeVar("T")
 CONTENT = "/console/content/"
-# The next-review date an approval form suggests: a setting of the content team, not a medical fact.
-REVIEW_INTERVAL_DAYS = 365
 ERROR_STATUS: Mapping[type[EditorialError], int] = {
     service.DraftInvalid: 400,
     service.NotAllowed: 403,
@@ -61,7 +59,8 @@ async def _names(request: web.Request) -> dict[int, str]:
 
 
 def _today() -> date:
-    return datetime.now(timezone.utc).date()
+    """Today as the editorial service dates reviews (the server's calendar)."""
+    return date.today()
 
 
 def _draft_url(draft_id: int) -> str:
@@ -276,6 +275,7 @@ async def _draft_view(
         None if draft.is_new else await _service(request, service.current_entry, draft.entry_id)
     )
     account = current_account(request)
+    settings = request.app[CONSOLE_SETTINGS_KEY]
     may = capabilities(account.role)
     mine = draft.author_id == account.id
     return render(
@@ -299,7 +299,8 @@ async def _draft_view(
         labels=FIELD_LABELS,
         subtype_choices=SUBTYPE_CHOICES,
         problems=problems or {},
-        next_review=_today() + timedelta(days=REVIEW_INTERVAL_DAYS),
+        # What the approval form suggests: the charity's review interval (REVIEW_INTERVAL_DAYS).
+        next_review=_today() + timedelta(days=settings.review_interval_days),
     )
 
 

@@ -366,3 +366,15 @@ async def test_a_new_entry_is_drafted_approved_and_listed(console_settings: Sett
         assert published is not None
         assert published["answer"] == NEW_ANSWER
         assert f'data-entry="{new_id}"' in await (await reviewer.get("/console/content/")).text()
+
+
+async def test_the_approval_form_suggests_the_review_interval(
+    console_settings: Settings,
+) -> None:
+    draft_id = submitted_draft(console_settings, EDITOR)
+    settings = replace(console_settings, review_interval_days=30)
+    async with TestClient(TestServer(create_app(settings))) as reviewer:
+        assert await sign_in(reviewer, REVIEWER) == 303
+        page = await (await reviewer.get(f"/console/content/drafts/{draft_id}")).text()
+    suggested = (date.today() + timedelta(days=30)).isoformat()
+    assert f'name="next_review" type="date" value="{suggested}"' in page
