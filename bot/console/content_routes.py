@@ -310,14 +310,21 @@ async def draft_page(request: web.Request) -> web.Response:
 
 
 async def _decide(
-    request: web.Request, work: Callable[[int], Any], done: Callable[[Any], str]
+    request: web.Request,
+    work: Callable[[int], Any],
+    done: Callable[[Any], str],
+    typed: Mapping[str, Any] | None = None,
 ) -> web.Response:
-    """Run one step on a draft; a refusal shows on the draft page with its status."""
+    """Run one step on a draft; a refusal shows on the draft page with its status.
+
+    ``typed`` is what the author just typed (saving): refused as invalid, the form shows it again
+    so nothing is lost; other steps show the draft as stored.
+    """
     draft_id = _draft_id(request)
     try:
         result = await asyncio.to_thread(work, draft_id)
     except service.DraftInvalid as error:
-        values = form_values(fields_from_form(await request.post()))
+        values = form_values(typed) if typed is not None else None
         problems = problems_by_field(error.problems)
         return await _draft_view(request, draft_id, str(error), 400, problems, values)
     except EditorialError as error:
@@ -337,6 +344,7 @@ async def save(request: web.Request) -> web.Response:
             engine, d, author, fields, int(lock) if lock.isdigit() else -1
         ),
         lambda draft: _draft_url(draft.id),
+        typed=fields,
     )
 
 

@@ -378,3 +378,46 @@ async def test_the_approval_form_suggests_the_review_interval(
         page = await (await reviewer.get(f"/console/content/drafts/{draft_id}")).text()
     suggested = (date.today() + timedelta(days=30)).isoformat()
     assert f'name="next_review" type="date" value="{suggested}"' in page
+
+
+async def test_an_invalid_save_keeps_what_was_typed_and_names_the_field(
+    client: TestClient, console_settings: Settings
+) -> None:
+    draft_id = start_draft(console_settings, EDITOR)
+    assert await sign_in(client, EDITOR) == 303
+    token = await _token(client, f"/console/content/drafts/{draft_id}")
+    fields = changed_fields(console_settings)
+    typed = "Tai chi is one gentle option for some people."
+    data = _with_subtypes(
+        {**_form(fields, token), "answer": typed, "lock_version": "1"}, list(fields["subtypes"])
+    )
+    refused = await client.post(f"/console/content/drafts/{draft_id}/save", data=data)
+    assert refused.status == 400
+    page = await refused.text()
+    listed = re.search(r'<ul class="problems" id="problems-answer">(.*?)</ul>', page)
+    assert listed, page
+    assert "sentences" in listed.group(1)
+    assert f">{typed}</textarea>" in page
+    stored = service.get_draft(engine_for(console_settings.database_url), draft_id)
+    assert stored is not None
+    assert stored.fields["answer"] == NEW_ANSWER
+
+
+async def test_a_submit_refused_as_invalid_shows_the_stored_draft(
+    client: TestClient, console_settings: Settings
+) -> None:
+    from bot.knowledge import tables as kb
+
+    draft_id = start_draft(console_settings, EDITOR)
+    # The draft's only source disappears before it is submitted (a content load, say).
+    with engine_for(console_settings.database_url).begin() as conn:
+        conn.execute(kb.sources.delete().where(kb.sources.c.id == "use-it-or-lose-it"))
+    assert await sign_in(client, EDITOR) == 303
+    token = await _token(client, f"/console/content/drafts/{draft_id}")
+    refused = await client.post(f"/console/content/drafts/{draft_id}/submit", data={"csrf": token})
+    assert refused.status == 400
+    page = await refused.text()
+    listed = re.search(r'<ul class="problems" id="problems-sources">(.*?)</ul>', page)
+    assert listed, page
+    assert "use-it-or-lose-it" in listed.group(1)
+    assert f">{NEW_ANSWER}</textarea>" in page  # the stored wording, not an empty form
