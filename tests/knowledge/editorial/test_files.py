@@ -17,7 +17,14 @@ from bot.knowledge import repository
 from bot.knowledge.editorial import service
 from bot.knowledge.files import read_knowledge
 from bot.settings import sqlite_url
-from tests.knowledge.editorial.conftest import ENTRY, NEW_ANSWER, PASSWORD, TOPIC, submitted
+from tests.knowledge.editorial.conftest import (
+    ENTRY,
+    NEW_ANSWER,
+    PASSWORD,
+    TOPIC,
+    current_fields,
+    submitted,
+)
 
 
 @pytest.fixture
@@ -99,3 +106,24 @@ def test_load_refuses_to_overwrite_newer_published_content(
     # The discarded wording stays in the history; the files' wording is the newest version.
     assert [v.version for v in service.versions(loaded, ENTRY)] == [3, 2, 1]
     assert main(["kb", "load"]) == 0
+
+
+def test_a_new_entry_is_exported_at_the_end_of_its_topic(
+    loaded: Engine, knowledge_copy: Path
+) -> None:
+    with loaded.begin() as conn:
+        editor = add_account(conn, "edith@example.org", PASSWORD, Role.ADMIN, "Edith").id
+        reviewer = add_account(conn, "rita@example.org", PASSWORD, Role.ADMIN, "Rita").id
+    fields = {**current_fields(loaded), "answer": NEW_ANSWER, "keywords": ["qigong: slow moves"]}
+    draft = service.start_draft(loaded, editor, None, TOPIC, fields)
+    service.submit(loaded, draft.id, editor)
+    service.approve(loaded, draft.id, reviewer, dt.date(2027, 6, 1), "a new entry")
+
+    assert main(["kb", "export"]) == 0
+
+    exported = read_knowledge(knowledge_copy)
+    assert [e.id for e in exported.entries_of(TOPIC)][-1] == draft.entry_id
+    added = exported.entries_of(TOPIC)[-1]
+    assert (added.answer, added.keywords) == (NEW_ANSWER, ("qigong: slow moves",))
+    report = repository.load(loaded, exported)
+    assert (report.added, report.updated, report.removed) == (0, 0, 0)
