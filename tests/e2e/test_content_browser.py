@@ -22,7 +22,15 @@ from bot.db import engine_for
 from bot.serve import Stack
 from tests.console.content_helpers import ENTRY, NEW_ANSWER
 from tests.e2e.conftest import Chat
-from tests.e2e.test_widget import SCREENSHOTS, WAIT_MS, browser, playwright
+from tests.e2e.test_widget import (
+    SCREENSHOTS,
+    WAIT_MS,
+    answer,
+    ask,
+    browser,
+    open_chat,
+    playwright,
+)
 
 pytestmark = pytest.mark.e2e
 __all__ = ["browser", "playwright"]  # the widget tests' Playwright fixtures, shared
@@ -67,6 +75,17 @@ def signed_in(browser: Browser, stack: Stack, email: str) -> Iterator[Page]:
     assert not refused, refused
 
 
+@contextmanager
+def widget(browser: Browser, stack: Stack) -> Iterator[Page]:
+    """The demo charity page with the chat widget, as a patient opens it."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(WAIT_MS)
+    page = context.new_page()
+    page.goto(f"http://{stack.host}:{stack.ports.web}/")
+    yield page
+    context.close()
+
+
 def answer_of(chat: Chat) -> tuple[str, dict[str, Any]]:
     """Ask QUESTION in a new conversation; return the reply's text and the answer's payload."""
     messages = chat(f"content-{uuid.uuid4().hex[:8]}", QUESTION)
@@ -105,14 +124,14 @@ def test_draft_review_publish_and_roll_back(
     with signed_in(browser, stack, team["editor"]) as editor:
         editor.locator(f"tr[data-entry='{ENTRY}']").get_by_role("link", name=ENTRY).click()
         editor.get_by_role("link", name="Change this entry").click()
-        answer = editor.get_by_label("Answer", exact=True)
-        expect(answer).to_have_value(re.compile(re.escape(OLD_WORDING)))
-        answer.fill("Tai chi is gentle.")
+        answer_box = editor.get_by_label("Answer", exact=True)
+        expect(answer_box).to_have_value(re.compile(re.escape(OLD_WORDING)))
+        answer_box.fill("Tai chi is gentle.")
         expect(editor.locator("#problems-answer")).to_contain_text("2-4 sentences")
         expect(editor.locator("#grades")).to_contain_text("Answer: grade")
         assert_large_targets(editor)
         editor.screenshot(path=str(SCREENSHOTS / "content-check.png"), full_page=True)
-        answer.fill(NEW_ANSWER)
+        answer_box.fill(NEW_ANSWER)
         expect(editor.locator("#grades")).to_contain_text("No problems found.")
         expect(editor.locator("#problems-answer li")).to_have_count(0)
         editor.get_by_role("button", name="Save draft").click()
@@ -140,6 +159,10 @@ def test_draft_review_publish_and_roll_back(
         # No restart: the running action servers pick the new version up by themselves.
         assert eventually(lambda: NEW_WORDING in answer_of(chat)[0])
         assert answer_of(chat)[1]["entry_versions"][ENTRY] == 2
+        with widget(browser, stack) as patient:
+            open_chat(patient)
+            ask(patient, QUESTION)
+            expect(answer(patient, "tai_chi")).to_contain_text(NEW_WORDING)
 
         reviewer.get_by_label("Why go back to version 1").fill("Checking the wording again.")
         reviewer.get_by_role("button", name="Roll back to version 1").click()
