@@ -12,6 +12,7 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
+from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.cli import main
@@ -177,3 +178,19 @@ def test_the_command_line_adds_every_role(
         added = find_account(conn, email)
     assert added is not None
     assert added.role is role
+
+
+async def test_a_route_without_a_rule_is_refused_even_to_admins(
+    console_settings: Settings,
+) -> None:
+    app = create_app(console_settings)
+
+    async def forgotten(_request: web.Request) -> web.Response:
+        return web.Response(text="should not be reached")
+
+    app.router.add_get("/console/forgotten", forgotten)
+    async with TestClient(TestServer(app)) as client:
+        assert await sign_in(client, ADMIN) == 303
+        response = await client.get("/console/forgotten")
+        assert response.status == 403
+        assert "should not be reached" not in await response.text()
