@@ -15,6 +15,8 @@ from sqlalchemy.exc import OperationalError
 from bot.db import engine_for
 from bot.db_roles import DEFAULT_PREFIX
 from bot.knowledge import readability, repository
+from bot.knowledge.editorial.export import export
+from bot.knowledge.editorial.state import NewerPublished
 from bot.knowledge.files import read_knowledge
 from bot.knowledge.schema import KnowledgeError
 from bot.knowledge.uncovered import read_uncovered
@@ -37,14 +39,25 @@ def _kb_validate(settings: Settings, _args: argparse.Namespace) -> int:
     return 0
 
 
-def _kb_load(settings: Settings, _args: argparse.Namespace) -> int:
+def _kb_load(settings: Settings, args: argparse.Namespace) -> int:
     knowledge = read_knowledge(settings.knowledge_dir)
     read_uncovered(settings.knowledge_dir / "uncovered.yml")
-    report = repository.load(engine_for(settings.database_url), knowledge)
+    try:
+        report = repository.load(engine_for(settings.database_url), knowledge, force=args.force)
+    except NewerPublished as error:
+        print(f"knowledge not loaded: {error}", file=sys.stderr)
+        return 1
     print(
         f"knowledge loaded: {report.added} added, {report.updated} updated, "
         f"{report.removed} removed, {report.unchanged} unchanged"
     )
+    return 0
+
+
+def _kb_export(settings: Settings, _args: argparse.Namespace) -> int:
+    written = export(engine_for(settings.database_url), settings.knowledge_dir)
+    names = ", ".join(str(p.relative_to(settings.knowledge_dir)) for p in written) or "none"
+    print(f"published knowledge exported to {settings.knowledge_dir}; files changed: {names}")
     return 0
 
 
@@ -315,7 +328,16 @@ def build_parser() -> argparse.ArgumentParser:
         dest="cmd", required=True
     )
     kb.add_parser("validate", help="check every knowledge file").set_defaults(run=_kb_validate)
-    kb.add_parser("load", help="load knowledge/ into the database").set_defaults(run=_kb_load)
+    load = kb.add_parser("load", help="load knowledge/ into the database")
+    load.add_argument(
+        "--force",
+        action="store_true",
+        help="overwrite content published in the console that was never exported",
+    )
+    load.set_defaults(run=_kb_load)
+    kb.add_parser(
+        "export", help="write the published entries back to knowledge/entries/ (to commit)"
+    ).set_defaults(run=_kb_export)
     kb.add_parser("stats", help="reading grade of every entry").set_defaults(run=_kb_stats)
     ask = kb.add_parser("ask", help="answer a question from the knowledge base")
     ask.add_argument("topic")
@@ -385,7 +407,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add = users.add_parser("add", help="add an account (asks for the password)")
     add.add_argument("email")
-    add.add_argument("--role", choices=["volunteer", "admin"], default="volunteer")
+    add.add_argument(
+        "--role", choices=["volunteer", "editor", "reviewer", "admin"], default="volunteer"
+    )
     add.add_argument("--name", default="", help="name shown to users in a handoff")
     add.add_argument(
         "--password-stdin", action="store_true", help="read the password from standard input"

@@ -414,6 +414,9 @@ class Composer:
             "title": self.knowledge.topics[topic].title if topic else None,
             "body": list(paragraphs),
             "entries": [e.id for e in entries],
+            # Which wording the user saw: each entry's version and the knowledge base's.
+            "entry_versions": {e.id: e.version for e in entries},
+            "kb_version": self.knowledge.version,
             "evidence": entries[0].evidence if entries else None,
             "sources": [
                 {"id": s.id, "short": s.short, "citation": s.citation, "url": s.url}

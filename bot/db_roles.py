@@ -26,6 +26,7 @@ from sqlalchemy.engine import Connection
 
 from bot.console import tables as console
 from bot.knowledge import tables as knowledge
+from bot.knowledge.editorial import tables as editorial
 from bot.parts import DB_ROLE_PASSWORDS
 from bot.privacy.addresses import delivery_addresses
 from bot.web.history import events
@@ -35,7 +36,9 @@ DEFAULT_PREFIX = "guide"
 ROLES_LOCK_KEY = 0x6775696465
 READ = ("SELECT",)
 READ_WRITE = ("SELECT", "INSERT", "UPDATE", "DELETE")
-KNOWLEDGE_TABLES = tuple(table.name for table in knowledge.metadata.sorted_tables)
+KNOWLEDGE_TABLES = tuple(
+    table.name for table in (*knowledge.metadata.sorted_tables, editorial.state)
+)
 # Every console table but the migrations' own record, which only `db migrate` writes.
 CONSOLE_TABLES = tuple(
     table.name for table in console.metadata.sorted_tables if table is not console.schema_versions
@@ -83,6 +86,11 @@ ROLES = (
             Grant((events.name,), READ),
             Grant(KNOWLEDGE_TABLES, READ),
             Grant(CONSOLE_TABLES, READ_WRITE),
+            # Publishing (bot/knowledge/editorial/publishing.py): the entry, its history, the
+            # published version; drafts are edited but never deleted.
+            Grant((knowledge.entries.name, editorial.drafts.name), ("SELECT", "INSERT", "UPDATE")),
+            Grant((editorial.versions.name,), ("SELECT", "INSERT")),
+            Grant((editorial.state.name,), ("SELECT", "UPDATE")),
         ),
     ),
     PartRole("actions", (Grant(KNOWLEDGE_TABLES, READ),)),

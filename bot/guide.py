@@ -48,21 +48,27 @@ class Guide:
     max_entries: int = 2
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> Guide:
-        """Build the guide from the database named in ``settings`` (a blocking, start-up step)."""
+    def from_settings(cls, settings: Settings, analyzer: Analyzer | None = None) -> Guide:
+        """Build the guide from the database named in ``settings`` (blocking: run in a thread).
+
+        ``analyzer`` is the spaCy pipeline of a guide built before, so a rebuild after a publish
+        takes a second rather than reloading the model.
+        """
         knowledge = repository.read(engine_for(settings.database_url))
         if not knowledge.entries:
             raise RuntimeError(
                 f"the knowledge base at {settings.database_url} is empty: "
                 "run 'python -m bot kb load'"
             )
-        return cls.from_knowledge(knowledge, settings)
+        return cls.from_knowledge(knowledge, settings, analyzer)
 
     @classmethod
-    def from_knowledge(cls, knowledge: KnowledgeSet, settings: Settings) -> Guide:
-        """Build the guide from knowledge already in memory."""
+    def from_knowledge(
+        cls, knowledge: KnowledgeSet, settings: Settings, analyzer: Analyzer | None = None
+    ) -> Guide:
+        """Build the guide from knowledge already in memory (loading spaCy unless given)."""
         composer = composer_for(knowledge, settings)
-        analyzer = Analyzer.from_path(settings.spacy_pipeline)
+        analyzer = analyzer or Analyzer.from_path(settings.spacy_pipeline)
         index = KnowledgeIndex(knowledge, analyzer)
         hours = VolunteerHours.parse(settings.volunteer_hours, settings.volunteer_timezone)
         uncovered = UncoveredSubjects(

@@ -70,6 +70,11 @@ class Settings:
     # What the servers write while they run (the default SQLite file, each run's credentials):
     # the only writable place a read-only container needs besides /tmp.
     var_dir: Path = PROJECT_ROOT / "var"
+    # How often an action server asks whether new content was published (at most, in seconds).
+    kb_reload_seconds: float = 2.0
+    # An entry without a next-review date is due this many days after its last review: the
+    # charity's policy, not a medical fact.
+    review_interval_days: int = 365
 
 
 def sqlite_url(path: Path) -> str:
@@ -118,6 +123,8 @@ def load_settings() -> Settings:
         redis_url=os.environ.get("REDIS_URL") or None,
         action_timeout_seconds=float(os.environ.get("ACTION_TIMEOUT_SECONDS", "10")),
         console_queue_days=float(os.environ.get("CONSOLE_QUEUE_DAYS", "90")),
+        kb_reload_seconds=float(os.environ.get("KB_RELOAD_SECONDS", "2")),
+        review_interval_days=int(os.environ.get("REVIEW_INTERVAL_DAYS", "365")),
     )
 
 

@@ -11,7 +11,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from rasa.shared.core.domain import Domain
@@ -29,6 +29,8 @@ from bot.console.migrate import migrate
 from bot.console.sessions import open_session, session_account
 from bot.db_roles import ROLES_LOCK_KEY, apply_roles
 from bot.knowledge import repository
+from bot.knowledge.editorial import service
+from bot.knowledge.editorial.state import published_version
 from bot.knowledge.schema import KnowledgeSet
 from bot.parts import DB_ROLE_PASSWORDS
 from bot.privacy import addresses
@@ -164,6 +166,28 @@ async def test_each_part_can_do_what_its_code_does(
     assert addresses.lookup(rasa, sender) is None
 
 
+def test_the_web_app_publishes_and_the_action_servers_see_it(roles: Roles) -> None:
+    web = roles.engine("web")
+    with web.begin() as conn:
+        editor = add_account(conn, "ed@example.org", "a long password 42", Role.ADMIN).id
+        reviewer = add_account(conn, "rev@example.org", "a long password 42", Role.ADMIN).id
+    current = service.current_entry(web, "tai-chi-overview")
+    assert current is not None
+    fields = {name: current[name] for name in service.EDITABLE_FIELDS}
+    published = []
+    for entry_id in (None, "tai-chi-overview"):  # a new entry, then an edit
+        draft = service.start_draft(web, editor, entry_id, "tai_chi", fields)
+        service.submit(web, draft.id, editor)
+        published.append(service.approve(web, draft.id, reviewer, date(2027, 6, 1), "approved"))
+    service.rollback(web, "tai-chi-overview", 1, reviewer, "as it was")
+
+    actions = roles.engine("actions")
+    live = {e.id: e.version for e in repository.read(actions).entries}
+    assert live[published[0].entry_id] == 1
+    assert live["tai-chi-overview"] == 3
+    assert published_version(actions) == published_version(web) == 4
+
+
 @pytest.mark.parametrize(
     ("part", "statement"),
     [
@@ -174,7 +198,11 @@ async def test_each_part_can_do_what_its_code_does(
         ("web", "INSERT INTO events (sender_id, type_name) VALUES ('x', 'user')"),
         ("web", "DELETE FROM events"),
         ("web", "SELECT * FROM delivery_addresses"),
-        ("web", "UPDATE kb_entries SET answer = 'changed'"),
+        ("web", "UPDATE kb_sources SET short = 'changed'"),
+        ("web", "DELETE FROM kb_entries"),
+        ("web", "DELETE FROM kb_versions"),
+        ("web", "UPDATE kb_versions SET reason = 'rewritten'"),
+        ("actions", "UPDATE kb_state SET version = 0"),
         ("web", "DROP TABLE console_users"),
         ("web", "DROP TABLE events"),
         ("web", "CREATE TABLE mine (id integer)"),

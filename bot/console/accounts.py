@@ -23,9 +23,15 @@ MIN_PASSWORD_LENGTH = 12
 
 
 class Role(str, Enum):
-    """What an account may do: volunteers triage; admins also manage accounts."""
+    """Who an account is; `bot.console.permissions` says what each role may do.
+
+    Volunteers triage conversations; editors draft content; reviewers (clinical staff) approve or
+    send back drafts; admins may do all of that and also manage accounts.
+    """
 
     VOLUNTEER = "volunteer"
+    EDITOR = "editor"
+    REVIEWER = "reviewer"
     ADMIN = "admin"
 
 

@@ -1,8 +1,10 @@
 """The console's front door: every console request passes here before its handler.
 
 One middleware, not per-handler decorators, so a route added later cannot forget it: it sets the
-security headers, requires a live session (sign-in page for pages, 401 for the API), refuses
-volunteers on admin paths (403) and refuses any form or API write without the CSRF token (403).
+security headers, requires a live session (sign-in page for pages, 401 for the API), refuses a
+route the account's role may not use (403, by the table in `bot.console.permissions`; a route
+with no rule is refused to everyone) and refuses any form or API write without the CSRF token
+(403).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 from bot import proxies
+from bot.console import permissions
 from bot.console.accounts import Account
 from bot.console.csrf import csrf_token, csrf_valid
 from bot.console.sessions import session_account
@@ -27,7 +30,6 @@ SIGNIN_PATH = "/console/signin"
 CODE_PATH = "/console/signin/code"
 STATIC_PREFIX = "/console/static/"
 API_PREFIX = "/console/api/"
-ADMIN_PREFIXES = ("/console/admin/", "/console/api/admin/")
 SESSION_COOKIE = "console_session"
 # Before sign-in the sign-in form's CSRF token is bound to this random cookie instead.
 PRESIGN_COOKIE = "console_presign"
@@ -44,7 +46,7 @@ CSRF = "console_csrf"
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
-        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+        "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
     ),
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
@@ -147,6 +149,17 @@ def _refuse(request: web.Request, api_status: type[web.HTTPException]) -> web.HT
     return web.HTTPSeeOther(SIGNIN_PATH)
 
 
+def _check_role(request: web.Request, account: Account) -> None:
+    """Refuse a route the account's role may not use; unknown paths go on to their 404."""
+    resource = request.match_info.route.resource
+    if resource is None or permissions.may(account.role, request.method, resource.canonical):
+        return
+    if request.method in SAFE_METHODS and request.path == PREFIX + "/":
+        # The queue is where sign-in leads; roles that do not triage start elsewhere.
+        raise web.HTTPSeeOther(permissions.home(account.role))
+    raise web.HTTPForbidden(text=f"A console {account.role.value} cannot use this page.")
+
+
 async def _guarded(request: web.Request, handler: Handler) -> web.StreamResponse:
     path = request.path
     if is_public(path):
@@ -164,8 +177,7 @@ async def _guarded(request: web.Request, handler: Handler) -> web.StreamResponse
     account = await asyncio.to_thread(lookup)
     if account is None:
         raise _refuse(request, web.HTTPUnauthorized)
-    if path.startswith(ADMIN_PREFIXES) and not account.is_admin:
-        raise web.HTTPForbidden(text="Only admins can manage accounts.")
+    _check_role(request, account)
     await _check_csrf(request, token)
     request[ACCOUNT] = account
     request[CSRF] = csrf_token(token)

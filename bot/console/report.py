@@ -99,10 +99,8 @@ def _count(report: Report, turns: Sequence[Turn], unanswered: list[str]) -> None
         report.crises += turn.reply_type == "crisis"
 
 
-def report_from_events(
-    events: Iterable[StoredEvent], analyzer: Analyzer, since: float | None = None
-) -> Report:
-    """Build the report from events, counting conversations active since ``since``."""
+def tally(events: Iterable[StoredEvent], since: float | None = None) -> tuple[Report, list[str]]:
+    """Count the report's figures and return them with the questions left unanswered."""
     by_sender: dict[str, list[StoredEvent]] = defaultdict(list)
     for event in events:
         by_sender[event.sender_id].append(event)
@@ -112,6 +110,14 @@ def report_from_events(
         turns = [t for t in turns_of(conversation) if since is None or t.at >= since]
         _count(report, turns, unanswered)
     report.topics_by_week = dict(sorted(report.topics_by_week.items()))
+    return report, unanswered
+
+
+def report_from_events(
+    events: Iterable[StoredEvent], analyzer: Analyzer, since: float | None = None
+) -> Report:
+    """Build the report from events, counting conversations active since ``since``."""
+    report, unanswered = tally(events, since)
     report.unanswered = cluster(analyzer, unanswered)
     return report
 
@@ -120,3 +126,9 @@ def build_report(conn: Connection, analyzer: Analyzer, since: float) -> Report:
     """The report over the conversations active since ``since`` (read from the database only)."""
     events = read_events(conn, types=("user", "bot"), active_since=since)
     return report_from_events(events, analyzer, since)
+
+
+def feedback_by_entry(conn: Connection, since: float) -> dict[str, Votes]:
+    """The thumbs up and down each entry got since ``since`` (the report's count, no clusters)."""
+    events = read_events(conn, types=("user", "bot"), active_since=since)
+    return dict(tally(events, since)[0].feedback_by_entry)

@@ -11,22 +11,19 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
-from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 from urllib.parse import quote
 
-import jinja2
 from aiohttp import web
 from sqlalchemy.engine import Connection
 
 from bot.console import accounts, cases, ratelimit, sessions, two_step
+from bot.console.content_routes import add_content_routes
 from bot.console.csrf import csrf_token
 from bot.console.export import ExportError, domain_intents, nlu_candidates
 from bot.console.guard import (
-    ACCOUNT,
     CODE_PATH,
     CONSOLE_SETTINGS_KEY,
-    CSRF,
     PENDING_COOKIE,
     PRESIGN_COOKIE,
     SESSION_COOKIE,
@@ -39,8 +36,8 @@ from bot.console.guard import (
     read_cookie,
     set_cookie,
 )
+from bot.console.pages import STATIC, form_of, in_thread, render
 from bot.console.queue import (
-    REASON_LABELS,
     QueueFilter,
     Reason,
     build_queue,
@@ -50,57 +47,15 @@ from bot.console.rasa_client import RasaClient, RasaError
 from bot.console.report import build_report
 from bot.console.search import search_answer
 from bot.console.transcript import transcript
-from bot.db import engine_for
 from bot.guide import Guide
 from bot.settings import PROJECT_ROOT, Settings, rasa_jwt_secret
 
 logger = logging.getLogger(__name__)
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "web" / "templates" / "console"
-STATIC = Path(__file__).resolve().parent.parent / "web" / "static" / "console"
 DOMAIN_FILE = PROJECT_ROOT / "domain.yml"
 REPORT_WEEKS = (4, 12, 52)
-T = TypeVar("T")
 RASA_KEY = web.AppKey("console_rasa", RasaClient)
 GUIDE_KEY = web.AppKey("console_guide", dict)
-
-
-def _when(timestamp: float) -> str:
-    return datetime.fromtimestamp(timestamp, timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-
-
-_pages = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(TEMPLATES),
-    autoescape=True,
-    undefined=jinja2.StrictUndefined,
-)
-_pages.filters["when"] = _when
-_pages.filters["urlpart"] = lambda value: quote(str(value), safe="")
-_pages.filters["feedback_row"] = lambda item: (item[0], round(item[1].share_up * 100))
-_pages.globals["reason_labels"] = {r.value: label for r, label in REASON_LABELS.items()}
-
-
-def render(request: web.Request, template: str, status: int = 200, **context: Any) -> web.Response:
-    """Render a console page for the signed-in account, with its CSRF token."""
-    html = _pages.get_template(template).render(
-        account=request.get(ACCOUNT), csrf=request.get(CSRF, ""), **context
-    )
-    return web.Response(text=html, content_type="text/html", status=status)
-
-
-async def in_thread(request: web.Request, work: Callable[[Connection], T]) -> T:
-    """Run ``work`` in a transaction in a worker thread, keeping the event loop free."""
-    engine = engine_for(request.app[CONSOLE_SETTINGS_KEY].database_url)
-
-    def run() -> T:
-        with engine.begin() as conn:
-            return work(conn)
-
-    return await asyncio.to_thread(run)
-
-
-async def _form(request: web.Request) -> dict[str, str]:
-    return {k: v for k, v in (await request.post()).items() if isinstance(v, str)}
 
 
 def _back(sender_id: str) -> web.HTTPSeeOther:
@@ -113,8 +68,9 @@ SigninStep = tuple[
     Literal["limited", "wrong", "enrol", "unreadable", "expired", "code", "session"], str
 ]
 ENROL_FIRST = (
-    "Admin accounts need two-step sign-in on this server. Ask whoever runs the server to set it "
-    "up with 'python -m bot users mfa enrol' and your e-mail address, then sign in again."
+    "Admin and reviewer accounts need two-step sign-in on this server. Ask whoever runs the "
+    "server to set it up with 'python -m bot users mfa enrol' and your e-mail address, then sign "
+    "in again."
 )
 TOO_MANY = "Too many failed sign-ins. Please wait and try again."
 UNREADABLE_SECRET = (
@@ -142,7 +98,7 @@ async def signin(request: web.Request) -> web.Response:
 
     An account with two-step sign-in goes on to the code page; only then is a session opened.
     """
-    form = await _form(request)
+    form = await form_of(request)
     email, password = form.get("email", ""), form.get("password", "")
     settings = request.app[CONSOLE_SETTINGS_KEY]
     limits = ratelimit.SigninLimits.from_settings(settings)
@@ -217,7 +173,7 @@ async def code_page(request: web.Request) -> web.Response:
 
 async def submit_code(request: web.Request) -> web.Response:
     """Check the TOTP code under the same limits as passwords; open the session if it is right."""
-    code = (await _form(request)).get("code", "")
+    code = (await form_of(request)).get("code", "")
     token = read_cookie(request, PENDING_COOKIE) or ""
     settings = request.app[CONSOLE_SETTINGS_KEY]
     limits = ratelimit.SigninLimits.from_settings(settings)
@@ -379,7 +335,7 @@ async def mark_handled(request: web.Request) -> web.Response:
 
 async def add_note(request: web.Request) -> web.Response:
     """Add the volunteer's note."""
-    text = (await _form(request)).get("note", "")
+    text = (await form_of(request)).get("note", "")
     return await _case_action(request, lambda c, s, a: cases.add_note(c, s, a, text, time.time()))
 
 
@@ -387,7 +343,7 @@ async def _handoff(request: web.Request, step: str) -> web.Response:
     """Check the volunteer holds the conversation, tell Rasa, then record the handoff state."""
     sender_id = request.match_info["sender_id"]
     account = current_account(request)
-    text = (await _form(request)).get("message", "").strip() if step == "reply" else ""
+    text = (await form_of(request)).get("message", "").strip() if step == "reply" else ""
     try:
         state = await in_thread(request, lambda conn: cases.require_claim(conn, sender_id, account))
         if step != "start" and not state.handoff_active:
@@ -514,7 +470,7 @@ async def accounts_page(request: web.Request, message: str = "", status: int = 2
 
 async def add_account(request: web.Request) -> web.Response:
     """Add an account from the admin's form."""
-    form = await _form(request)
+    form = await form_of(request)
     try:
         role = accounts.Role(form.get("role", ""))
         await in_thread(
@@ -530,7 +486,7 @@ async def add_account(request: web.Request) -> web.Response:
 
 async def remove_account(request: web.Request) -> web.Response:
     """Remove an account (not one's own, so an admin cannot lock everyone out)."""
-    email = (await _form(request)).get("email", "")
+    email = (await form_of(request)).get("email", "")
     if accounts.normalise_email(email) == current_account(request).email:
         return await accounts_page(request, "You cannot remove your own account.", 400)
     await in_thread(request, lambda conn: accounts.remove_account(conn, email))
@@ -572,4 +528,5 @@ def setup_console(app: web.Application, settings: Settings) -> None:
     router.add_post("/console/admin/accounts/remove", remove_account)
     router.add_get("/console/api/queue", queue_api)
     router.add_get("/console/api/conversations/{sender_id}", transcript_api)
+    add_content_routes(router)
     router.add_static("/console/static/", STATIC, show_index=False)

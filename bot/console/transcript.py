@@ -29,6 +29,9 @@ class Turn:
     # The topic's title as the patient saw it (volunteers read titles, not ids).
     topic_title: str | None = None
     entries: tuple[str, ...] = ()
+    # The published version of each entry the answer used, so a volunteer can tell which wording
+    # the person saw after the content changed (answers from before versions carry none).
+    entry_versions: tuple[tuple[str, int], ...] = ()
     sources: tuple[str, ...] = ()
     urgency: str | None = None
     stage: int | None = None
@@ -53,6 +56,7 @@ class Turn:
             "reply_type": self.reply_type,
             "topic": self.topic,
             "entries": list(self.entries),
+            "entry_versions": dict(self.entry_versions),
             "sources": list(self.sources),
             "urgency": self.urgency,
             "stage": self.stage,
@@ -78,6 +82,14 @@ def _user_turn(event: StoredEvent) -> Turn:
     )
 
 
+def _versions(stored: Any, entries: Iterable[str]) -> tuple[tuple[str, int], ...]:
+    """Each entry with the version the payload recorded for it, in the answer's order."""
+    if not isinstance(stored, dict):
+        return ()
+    found = ((e, stored.get(e)) for e in entries)
+    return tuple((e, v) for e, v in found if isinstance(v, int) and not isinstance(v, bool))
+
+
 def _assistant_turn(event: StoredEvent) -> Turn:
     custom = event.custom
     stage = custom.get("stage")
@@ -89,6 +101,7 @@ def _assistant_turn(event: StoredEvent) -> Turn:
         topic=custom.get("topic"),
         topic_title=custom.get("title"),
         entries=tuple(custom.get("entries") or ()),
+        entry_versions=_versions(custom.get("entry_versions"), custom.get("entries") or ()),
         sources=tuple(s.get("short", s.get("id", "")) for s in custom.get("sources") or ()),
         urgency=custom.get("urgency"),
         stage=int(stage) if stage is not None else None,

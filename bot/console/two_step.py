@@ -22,7 +22,7 @@ from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
 from bot.console import tables
-from bot.console.accounts import Account, AccountError, find_account, get_account
+from bot.console.accounts import Account, AccountError, Role, find_account, get_account
 from bot.console.sessions import token_hash
 from bot.constant_time import same_secret
 from bot.privacy.addresses import MissingKey, cipher
@@ -91,8 +91,13 @@ def remove(conn: Connection, email: str) -> bool:
 
 
 def must_enrol(account: Account, settings: Settings) -> bool:
-    """Whether the account may not sign in until it has two-step sign-in (admins in production)."""
-    return settings.require_admin_mfa and account.is_admin and not account.two_step
+    """Whether the account may not sign in until it has two-step sign-in.
+
+    In production, admins (who manage accounts) and reviewers (whose approval publishes what
+    patients read) need it: a stolen password alone must not change either.
+    """
+    publishes = account.role in (Role.ADMIN, Role.REVIEWER)
+    return settings.require_admin_mfa and publishes and not account.two_step
 
 
 def check_code(conn: Connection, account: Account, code: str, now: float) -> bool:

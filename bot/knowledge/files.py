@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +25,19 @@ from bot.knowledge.schema import (
 )
 
 SOURCE_KINDS = ("study", "review", "guidance", "page")
-ENTRY_FIELDS = frozenset(
-    {"id", "subtypes", "answer", "detail", "sources", "evidence", "reviewed", "keywords"}
+# In the order `kb export` writes them.
+ENTRY_FIELDS = (
+    "id",
+    "subtypes",
+    "answer",
+    "detail",
+    "sources",
+    "evidence",
+    "reviewed",
+    "reviewed_by",
+    "next_review",
+    "version",
+    "keywords",
 )
 ANSWER_SENTENCES = range(2, 5)
 
@@ -146,7 +158,9 @@ class _Reader:
                 header.fail("entries", "must be a non-empty list")
                 continue
             for raw in raw_entries:
-                entry = self._entry(raw, file, topic or path.stem, sources, len(entries))
+                entry = read_entry(
+                    raw, file, topic or path.stem, sources, len(entries), self.problems
+                )
                 if entry is None:
                     continue
                 if entry.id in seen:
@@ -164,47 +178,64 @@ class _Reader:
                 )
         return entries
 
-    def _entry(
-        self, raw: Any, file: str, topic: str, sources: dict[str, Source], position: int
-    ) -> Entry | None:
-        fields = FieldReader(raw, file, _raw_id(raw), self.problems)
-        for unknown in sorted(set(fields.raw) - ENTRY_FIELDS):
-            fields.fail(unknown, "unknown field")
-        eid = fields.ident()
-        subtypes = fields.strings("subtypes")
-        for subtype in subtypes or ():
-            if subtype != ALL_SUBTYPES and subtype not in SUBTYPES:
-                fields.fail("subtypes", f"unknown subtype '{subtype}'")
-                subtypes = None
-        answer = fields.text("answer")
-        if answer is not None and count_sentences(answer) not in ANSWER_SENTENCES:
-            fields.fail("answer", f"must be 2-4 sentences, has {count_sentences(answer)}")
-            answer = None
-        cited = fields.strings("sources")
-        if cited is not None and not cited:
-            fields.fail("sources", "must cite at least one source")
+
+def read_entry(
+    raw: Any,
+    file: str,
+    topic: str,
+    sources: Mapping[str, Source],
+    position: int,
+    problems: list[Problem],
+) -> Entry | None:
+    """Validate one entry as written in a file (or drafted in the console).
+
+    Every problem is appended to ``problems``, named by field, so the files and the console's
+    editor apply exactly the same rules.
+    """
+    fields = FieldReader(raw, file, _raw_id(raw), problems)
+    for unknown in sorted(set(fields.raw) - set(ENTRY_FIELDS)):
+        fields.fail(unknown, "unknown field")
+    eid = fields.ident()
+    subtypes = fields.strings("subtypes")
+    for subtype in subtypes or ():
+        if subtype != ALL_SUBTYPES and subtype not in SUBTYPES:
+            fields.fail("subtypes", f"unknown subtype '{subtype}'")
+            subtypes = None
+    answer = fields.text("answer")
+    if answer is not None and count_sentences(answer) not in ANSWER_SENTENCES:
+        fields.fail("answer", f"must be 2-4 sentences, has {count_sentences(answer)}")
+        answer = None
+    cited = fields.strings("sources")
+    if cited is not None and not cited:
+        fields.fail("sources", "must cite at least one source")
+        cited = None
+    for sid in cited or ():
+        if sid not in sources:
+            fields.fail("sources", f"unknown study id '{sid}' (not in sources.yml)")
             cited = None
-        for sid in cited or ():
-            if sid not in sources:
-                fields.fail("sources", f"unknown study id '{sid}' (not in sources.yml)")
-                cited = None
-        evidence, reviewed = fields.text("evidence"), fields.date("reviewed")
-        detail = fields.text("detail", required=False)
-        keywords = fields.strings("keywords", required=False)
-        if not (eid and subtypes and answer and cited and evidence and reviewed):
-            return None
-        return Entry(
-            id=eid,
-            topic=topic,
-            subtypes=subtypes,
-            answer=answer,
-            detail=detail,
-            sources=cited,
-            evidence=evidence,
-            reviewed=reviewed,
-            keywords=keywords or (),
-            position=position,
-        )
+    evidence, reviewed = fields.text("evidence"), fields.date("reviewed")
+    detail = fields.text("detail", required=False)
+    keywords = fields.strings("keywords", required=False)
+    version = fields.positive("version", 1)
+    next_review = fields.date("next_review", required=False)
+    reviewed_by = fields.text("reviewed_by", required=False)
+    if not (eid and subtypes and answer and cited and evidence and reviewed and version):
+        return None
+    return Entry(
+        id=eid,
+        topic=topic,
+        subtypes=subtypes,
+        answer=answer,
+        detail=detail,
+        sources=cited,
+        evidence=evidence,
+        reviewed=reviewed,
+        keywords=keywords or (),
+        position=position,
+        version=version,
+        next_review=next_review,
+        reviewed_by=reviewed_by,
+    )
 
 
 def _raw_id(raw: Any) -> str | None:

@@ -110,5 +110,18 @@ def answer_problems(text: str) -> list[str]:
     return problems
 
 
+def detail_problems(text: str) -> list[str]:
+    """Return why a detail (the "Tell me more" text) is too hard to read, or nothing."""
+    figures = measure(text)
+    problems = []
+    if figures.grade > DETAIL_MAX_GRADE:
+        problems.append(f"grade {figures.grade} is above {DETAIL_MAX_GRADE}")
+    if figures.longest_sentence > SENTENCE_MAX_WORDS:
+        problems.append(
+            f"a sentence of {figures.longest_sentence} words, more than {SENTENCE_MAX_WORDS}"
+        )
+    return problems
+
+
 def _has(text: str, term: str) -> bool:
     return re.search(rf"(?<![A-Za-z]){re.escape(term)}(?![A-Za-z])", text) is not None

@@ -7,13 +7,14 @@ is idempotent and a failure leaves the previous content in place.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import Table, delete, insert, inspect, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from bot.knowledge import tables
+from bot.knowledge.editorial import history, state
 from bot.knowledge.schema import Disclaimer, Entry, KnowledgeSet, Source, Topic
 
 
@@ -57,22 +58,46 @@ def _rows(knowledge: KnowledgeSet) -> dict[Table, list[dict[str, Any]]]:
             for d in knowledge.disclaimers.values()
         ],
         tables.messages: [{"id": k, "text": v} for k, v in knowledge.messages.items()],
-        tables.entries: [
-            {
-                "id": e.id,
-                "topic": e.topic,
-                "subtypes": list(e.subtypes),
-                "answer": e.answer,
-                "detail": e.detail,
-                "sources": list(e.sources),
-                "evidence": e.evidence,
-                "reviewed": e.reviewed,
-                "keywords": list(e.keywords),
-                "position": e.position,
-            }
-            for e in knowledge.entries
-        ],
+        tables.entries: [entry_row(e) for e in knowledge.entries],
     }
+
+
+def entry_row(entry: Entry) -> dict[str, Any]:
+    """Return the kb_entries row of ``entry``."""
+    return {
+        "id": entry.id,
+        "topic": entry.topic,
+        "subtypes": list(entry.subtypes),
+        "answer": entry.answer,
+        "detail": entry.detail,
+        "sources": list(entry.sources),
+        "evidence": entry.evidence,
+        "reviewed": entry.reviewed,
+        "keywords": list(entry.keywords),
+        "position": entry.position,
+        "version": entry.version,
+        "next_review": entry.next_review,
+        "reviewed_by": entry.reviewed_by,
+    }
+
+
+def entry_from_row(row: Any) -> Entry:
+    """Return the entry a kb_entries row holds."""
+    return Entry(
+        id=row.id,
+        topic=row.topic,
+        subtypes=tuple(row.subtypes),
+        answer=row.answer,
+        detail=row.detail,
+        sources=tuple(row.sources),
+        evidence=row.evidence,
+        reviewed=row.reviewed,
+        keywords=tuple(row.keywords),
+        position=row.position,
+        version=row.version,
+        next_review=row.next_review,
+        reviewed_by=row.reviewed_by,
+    )
 
 
 def _sync_table(conn: Connection, table: Table, rows: Iterable[Mapping[str, Any]]) -> LoadReport:
@@ -107,19 +132,37 @@ def _ensure_schema(conn: Connection) -> None:
     tables.metadata.create_all(conn)
 
 
-def load(engine: Engine, knowledge: KnowledgeSet) -> LoadReport:
-    """Make the database hold exactly ``knowledge``, in one transaction."""
+def load(engine: Engine, knowledge: KnowledgeSet, *, force: bool = False) -> LoadReport:
+    """Make the database hold exactly ``knowledge``, in one transaction.
+
+    Each entry's wording is recorded in the version history, and the published version moves on
+    when anything changed, so the action servers pick the change up.
+
+    Raises:
+        NewerPublished: content published in the console is not in the files yet (``force``
+            discards it).
+    """
     report = LoadReport()
     with engine.begin() as conn:
         _ensure_schema(conn)
-        for table, rows in _rows(knowledge).items():
+        state.ensure(conn)
+        if not force:
+            state.refuse_unexported(conn)
+        entries = history.record_load(conn, knowledge.entries)
+        for table, rows in _rows(replace(knowledge, entries=tuple(entries))).items():
             report += _sync_table(conn, table, rows)
+        published = state.version(conn)
+        if report.added or report.updated or report.removed or not published:
+            published = state.bump(conn)
+        state.mark_exported(conn, published)
     return report
 
 
 def read(engine: Engine) -> KnowledgeSet:
     """Read the whole knowledge base back from the database."""
     with engine.connect() as conn:
+        # Read first: a publish landing during the read is then seen again at the next check.
+        version = state.version(conn)
         topic_rows = conn.execute(select(tables.topics).order_by(tables.topics.c.position))
         topics = {
             r.id: Topic(r.id, r.title, r.button, tuple(r.next), tuple(r.claims)) for r in topic_rows
@@ -134,18 +177,9 @@ def read(engine: Engine) -> KnowledgeSet:
         }
         messages = {r.id: r.text for r in conn.execute(select(tables.messages))}
         entries = tuple(
-            Entry(
-                id=r.id,
-                topic=r.topic,
-                subtypes=tuple(r.subtypes),
-                answer=r.answer,
-                detail=r.detail,
-                sources=tuple(r.sources),
-                evidence=r.evidence,
-                reviewed=r.reviewed,
-                keywords=tuple(r.keywords),
-                position=r.position,
+            entry_from_row(r)
+            for r in conn.execute(
+                select(tables.entries).order_by(tables.entries.c.position, tables.entries.c.id)
             )
-            for r in conn.execute(select(tables.entries).order_by(tables.entries.c.position))
         )
-    return KnowledgeSet(topics, entries, sources, disclaimers, messages)
+    return KnowledgeSet(topics, entries, sources, disclaimers, messages, version)

@@ -148,6 +148,11 @@ class Entry:
     reviewed: dt.date
     keywords: tuple[str, ...]
     position: int
+    # Bumped by every publish in the console; 1 is what the YAML held before any edit there.
+    version: int = 1
+    # When a reviewer should look at it again (None: `reviewed` + REVIEW_INTERVAL_DAYS).
+    next_review: dt.date | None = None
+    reviewed_by: str | None = None
 
     def applies_to(self, subtype: str | None) -> bool:
         """Whether the entry holds for people with ``subtype`` (``None``: subtype unknown)."""
@@ -187,6 +192,8 @@ class KnowledgeSet:
     sources: Mapping[str, Source]
     disclaimers: Mapping[str, Disclaimer]
     messages: Mapping[str, str]
+    # The published version of the whole knowledge base (kb_state; 0: read from the files).
+    version: int = 0
 
     def entries_of(self, topic: str) -> tuple[Entry, ...]:
         """Return the entries of one topic, in their curated order."""
@@ -242,9 +249,11 @@ class FieldReader:
             return None
         return tuple(value)
 
-    def date(self, field: str) -> dt.date | None:
+    def date(self, field: str, *, required: bool = True) -> dt.date | None:
         """Return a date field written as YYYY-MM-DD."""
         value = self.raw.get(field)
+        if value is None and not required:
+            return None
         if isinstance(value, dt.date):
             return value
         if isinstance(value, str):
@@ -254,6 +263,14 @@ class FieldReader:
                 pass
         self.fail(field, "missing" if value is None else "must be a date (YYYY-MM-DD)")
         return None
+
+    def positive(self, field: str, default: int) -> int | None:
+        """Return an optional whole-number field of at least 1."""
+        value = self.raw.get(field, default)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            self.fail(field, "must be a whole number of at least 1")
+            return None
+        return value
 
 
 def count_sentences(text: str) -> int:

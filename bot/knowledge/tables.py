@@ -49,6 +49,10 @@ entries = Table(
     Column("reviewed", Date, nullable=False),
     Column("keywords", JSON, nullable=False),
     Column("position", Integer, nullable=False),
+    # The entry's published version (bot/knowledge/editorial: every version is in kb_versions).
+    Column("version", Integer, nullable=False),
+    Column("next_review", Date),
+    Column("reviewed_by", Text),
 )
 
 messages = Table(

@@ -50,4 +50,8 @@ async def test_every_rule_reply_carries_the_payload(
         # A crisis reply is about staying safe, not exercise: the crisis help alone (issue 14).
         expected = [] if payload["type"] == "crisis" else ["consult_doctor", "pregnancy"]
         assert payload["disclaimers"] == expected
+        # Which wording the user saw (issue 17): every entry used, at its published version.
+        assert list(payload["entry_versions"]) == payload["entries"]
+        assert all(isinstance(v, int) and v >= 1 for v in payload["entry_versions"].values())
+        assert isinstance(payload["kb_version"], int)
         assert message["text"]

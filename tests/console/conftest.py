@@ -1,4 +1,4 @@
-"""A console app on a temporary SQLite database, with one volunteer and one admin."""
+"""A console app on a temporary SQLite database, with an account of every role."""
 
 from __future__ import annotations
 
@@ -26,7 +26,24 @@ from bot.web.app import create_app
 PASSWORD = "correct horse battery"
 VOLUNTEER = "vol@example.org"
 ADMIN = "admin@example.org"
+EDITOR = "editor@example.org"
+REVIEWER = "reviewer@example.org"
+# A second clinical reviewer, to race the first.
+REVIEWER_TWO = "reviewer2@example.org"
 CSRF_INPUT = re.compile(r'name="csrf" value="([^"]+)"')
+
+
+def prepare_console_database(database_url: str, knowledge: KnowledgeSet) -> None:
+    """Migrate, load the knowledge base and add an account of every role."""
+    engine = engine_for(database_url)
+    migrate(engine)
+    repository.load(engine, knowledge)
+    with engine.begin() as conn:
+        add_account(conn, VOLUNTEER, PASSWORD, Role.VOLUNTEER, "Vera")
+        add_account(conn, ADMIN, PASSWORD, Role.ADMIN, "Ada")
+        add_account(conn, EDITOR, PASSWORD, Role.EDITOR, "Eddie")
+        add_account(conn, REVIEWER, PASSWORD, Role.REVIEWER, "Rosa")
+        add_account(conn, REVIEWER_TWO, PASSWORD, Role.REVIEWER, "Rhys")
 
 
 @pytest.fixture
@@ -41,12 +58,7 @@ def console_settings(
         signin_max_failures_per_account=3,
         signin_max_failures_per_address=5,
     )
-    engine = engine_for(configured.database_url)
-    migrate(engine)
-    repository.load(engine, knowledge)
-    with engine.begin() as conn:
-        add_account(conn, VOLUNTEER, PASSWORD, Role.VOLUNTEER, "Vera")
-        add_account(conn, ADMIN, PASSWORD, Role.ADMIN, "Ada")
+    prepare_console_database(configured.database_url, knowledge)
     return configured
 
 

@@ -29,7 +29,9 @@ from bot.settings import REQUIRE_ADMIN_MFA, Settings, load_settings
 from bot.web.app import create_app
 from tests.console.conftest import (
     ADMIN,
+    EDITOR,
     PASSWORD,
+    REVIEWER,
     VOLUNTEER,
     csrf_of,
     enrol,
@@ -197,6 +199,17 @@ async def test_an_admin_without_two_step_cannot_sign_in_in_production(
     rows = await listing.text()
     assert f"<td>{ADMIN}</td><td>Ada</td><td>admin</td><td>on</td>" in rows
     assert f"<td>{VOLUNTEER}</td><td>Vera</td><td>volunteer</td><td>off</td>" in rows
+
+
+async def test_reviewers_need_two_step_in_production_editors_do_not(
+    production: TestClient, console_settings: Settings
+) -> None:
+    # A reviewer's approval publishes what patients read, so a password alone must not do it.
+    assert await sign_in(production, REVIEWER) == 403
+    assert session_cookie(production) is None
+    assert await sign_in(production, EDITOR) == 303
+    secret = enrol(console_settings, REVIEWER)
+    assert await sign_in(production, REVIEWER, secret=secret) == 303
 
 
 async def test_without_the_production_profile_two_step_is_optional_until_enrolled(

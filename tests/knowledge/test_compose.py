@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.compose import SOURCES_SHOWN
-from bot.guide import Guide
+from bot.guide import Guide, composer_for
 from bot.knowledge.schema import SUBTYPES, KnowledgeSet
+from bot.settings import Settings
 
 
 @settings(max_examples=300, deadline=None)
@@ -281,3 +283,17 @@ def test_the_reviews_probes_reach_the_entry_and_its_caveat(
     assert entries[0].id == entry_id
     body = " ".join(" ".join(guide.answer(topic, text, subtype).payload["body"]).split())
     assert caveat in body
+
+
+def test_the_payload_names_the_version_of_each_entry_used(
+    knowledge: KnowledgeSet, settings: Settings
+) -> None:
+    first, second, *rest = knowledge.entries
+    published = replace(knowledge, entries=(replace(first, version=4), second, *rest), version=9)
+    composer = composer_for(published, settings)
+
+    reply = composer.answer(first.topic, published.entries[:2])
+
+    assert reply.payload["entries"] == [first.id, second.id]
+    assert reply.payload["entry_versions"] == {first.id: 4, second.id: 1}
+    assert reply.payload["kb_version"] == 9

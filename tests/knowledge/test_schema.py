@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +54,29 @@ BAD_ENTRIES: dict[str, tuple[str, Edit, str]] = {
         "must be 2-4 sentences",
     ),
     "unknown field": ("sorces", lambda d: _first_entry(d).update(sorces=["x"]), "unknown field"),
+    "bad next review": (
+        "next_review",
+        lambda d: _first_entry(d).update(next_review="next year"),
+        "must be a date",
+    ),
+    "version zero": (
+        "version",
+        lambda d: _first_entry(d).update(version=0),
+        "must be a whole number of at least 1",
+    ),
 }
+
+
+def test_an_exported_entry_keeps_its_version_reviewer_and_review_date(
+    knowledge_copy: Path,
+) -> None:
+    exported = {"version": 3, "reviewed_by": "Rita Reviewer", "next_review": "2027-06-01"}
+    eid = _edit_entries(knowledge_copy, "pilates", lambda d: _first_entry(d).update(exported))
+
+    entry = next(e for e in read_knowledge(knowledge_copy).entries if e.id == eid)
+
+    assert (entry.version, entry.reviewed_by) == (3, "Rita Reviewer")
+    assert entry.next_review == date(2027, 6, 1)
 
 
 @pytest.mark.parametrize("case", sorted(BAD_ENTRIES))

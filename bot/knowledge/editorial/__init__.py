@@ -1,0 +1,1 @@
+"""Content governance: drafts, clinical review, published versions and their history."""
