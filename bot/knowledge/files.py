@@ -197,6 +197,9 @@ def read_entry(
         fields.fail(unknown, "unknown field")
     eid = fields.ident()
     subtypes = fields.strings("subtypes")
+    if subtypes is not None and not subtypes:
+        fields.fail("subtypes", f"must name at least one subtype or '{ALL_SUBTYPES}'")
+        subtypes = None
     for subtype in subtypes or ():
         if subtype != ALL_SUBTYPES and subtype not in SUBTYPES:
             fields.fail("subtypes", f"unknown subtype '{subtype}'")

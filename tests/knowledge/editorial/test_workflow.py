@@ -35,6 +35,17 @@ def test_an_invalid_draft_is_refused_with_its_fields_named(engine: Engine, peopl
     assert service.drafts(engine) == []
 
 
+def test_a_draft_for_nobody_names_the_subtypes_field(engine: Engine, people: People) -> None:
+    fields = {**current_fields(engine), "subtypes": []}
+
+    check = service.check(engine, ENTRY, TOPIC, fields)
+
+    assert [p.field for p in check.problems] == ["subtypes"]
+    with pytest.raises(service.DraftInvalid) as refused:
+        service.start_draft(engine, people.editor, ENTRY, TOPIC, fields)
+    assert [p.field for p in refused.value.problems] == ["subtypes"]
+
+
 def test_the_live_check_shows_the_reading_limits(engine: Engine, people: People) -> None:
     hard = (
         "Investigations demonstrated statistically significant improvements in mitochondrial "
