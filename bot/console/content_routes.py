@@ -91,6 +91,7 @@ async def entries_page(request: web.Request) -> web.Response:
         knowledge=knowledge,
         pending=pending,
         new_drafts=[d for d in open_drafts if d.is_new],
+        review_due=service.review_dates(knowledge.entries),
         today=_today(),
     )
 

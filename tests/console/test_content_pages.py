@@ -421,3 +421,27 @@ async def test_a_submit_refused_as_invalid_shows_the_stored_draft(
     assert listed, page
     assert "use-it-or-lose-it" in listed.group(1)
     assert f">{NEW_ANSWER}</textarea>" in page  # the stored wording, not an empty form
+
+
+async def test_an_entry_without_a_set_date_shows_when_it_is_due_even_after_a_rollback(
+    client: TestClient, console_settings: Settings
+) -> None:
+    engine = engine_for(console_settings.database_url)
+    loaded = service.current_entry(engine, ENTRY)
+    assert loaded is not None and loaded["next_review"] is None  # the files set no date
+    due = date.fromisoformat(loaded["reviewed"]) + timedelta(
+        days=console_settings.review_interval_days
+    )
+    reviewer = account_id(console_settings, REVIEWER)
+    tomorrow = date.today() + timedelta(days=1)
+    service.approve(engine, submitted_draft(console_settings, EDITOR), reviewer, tomorrow, "ok")
+    service.rollback(engine, ENTRY, 1, reviewer, "back to the files' wording")
+    assert await sign_in(client, VOLUNTEER) == 303
+
+    page = await (await client.get(f"/console/content/entries/{ENTRY}")).text()
+    listing = await (await client.get("/console/content/")).text()
+
+    assert f"next review {due.isoformat()}" in page
+    row = re.search(rf"<tr data-entry=\"{ENTRY}\">(.*?)</tr>", listing, re.DOTALL)
+    assert row and due.isoformat() in row.group(1), listing
+    assert "not set" not in page + row.group(1)

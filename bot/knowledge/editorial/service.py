@@ -7,7 +7,7 @@ draft and that nobody approves their own.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
@@ -19,7 +19,7 @@ from bot.knowledge import tables as kb
 from bot.knowledge.editorial import drafts as workflow
 from bot.knowledge.editorial import history, publishing
 from bot.knowledge.editorial.content import entry_content, entry_from_content
-from bot.knowledge.editorial.due import due_items
+from bot.knowledge.editorial.due import due_items, next_review
 from bot.knowledge.editorial.model import (
     EDITABLE_FIELDS,
     Check,
@@ -35,6 +35,7 @@ from bot.knowledge.editorial.model import (
 )
 from bot.knowledge.editorial.state import published_version
 from bot.knowledge.editorial.validation import check_fields, entry_id_for
+from bot.knowledge.schema import Entry
 from bot.settings import load_settings
 
 __all__ = [
@@ -56,6 +57,7 @@ __all__ = [
     "due_for_review",
     "get_draft",
     "published_version",
+    "review_dates",
     "rollback",
     "save_draft",
     "send_back",
@@ -104,7 +106,21 @@ def current_entry(engine: Engine, entry_id: str) -> Mapping[str, Any] | None:
     if row is None:
         return None
     entry = repository.entry_from_row(row)
-    return {**entry_content(entry), "version": entry.version}
+    return {
+        **entry_content(entry),
+        "version": entry.version,
+        "review_due": review_dates([entry])[entry.id].isoformat(),
+    }
+
+
+def review_dates(entries: Iterable[Entry]) -> dict[str, date]:
+    """When each entry is next due for review, set at approval or by REVIEW_INTERVAL_DAYS.
+
+    One rule for every page: an entry loaded from the files with no date set is due a review
+    interval after it was last reviewed, as the due-for-review list counts it.
+    """
+    interval = load_settings().review_interval_days
+    return {e.id: next_review(e.reviewed, e.next_review, interval) for e in entries}
 
 
 def rollback(engine: Engine, entry_id: str, to_version: int, user_id: int, reason: str) -> Version:
