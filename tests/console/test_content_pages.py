@@ -428,7 +428,8 @@ async def test_an_entry_without_a_set_date_shows_when_it_is_due_even_after_a_rol
 ) -> None:
     engine = engine_for(console_settings.database_url)
     loaded = service.current_entry(engine, ENTRY)
-    assert loaded is not None and loaded["next_review"] is None  # the files set no date
+    assert loaded is not None
+    assert loaded["next_review"] is None  # the files set no date
     due = date.fromisoformat(loaded["reviewed"]) + timedelta(
         days=console_settings.review_interval_days
     )
@@ -443,5 +444,6 @@ async def test_an_entry_without_a_set_date_shows_when_it_is_due_even_after_a_rol
 
     assert f"next review {due.isoformat()}" in page
     row = re.search(rf"<tr data-entry=\"{ENTRY}\">(.*?)</tr>", listing, re.DOTALL)
-    assert row and due.isoformat() in row.group(1), listing
+    assert row, listing
+    assert due.isoformat() in row.group(1)
     assert "not set" not in page + row.group(1)
