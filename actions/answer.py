@@ -40,7 +40,7 @@ class ActionAnswer(ReplyAction):
             else turn.focus
         )
         topic = guide.router.topic_for(
-            turn.intent, turn.entities, turn.last_topic, turn.text, focus
+            turn.intent, turn.entities, turn.last_topic, turn.text, focus, turn.subtype
         )
         if topic is None:
             return self.otherwise(guide, turn), []

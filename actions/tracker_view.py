@@ -8,7 +8,8 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
-from bot.routing import POINTS_BACK, Question
+from bot.follow_up import POINTS_BACK
+from bot.routing import Question
 
 
 @dataclass(frozen=True)

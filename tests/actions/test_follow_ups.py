@@ -1,0 +1,131 @@
+"""Follow-up questions continue the conversation's topic whatever chat intent they get."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answer import ActionAnswer, ActionFallback, ActionSmallTalk
+from actions.base import ReplyAction
+from tests.actions.conftest import TrackerFactory
+
+
+async def _reply(
+    action: ReplyAction,
+    make_tracker: TrackerFactory,
+    intent: str,
+    text: str,
+    slots: dict[str, Any],
+    entities: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    dispatcher = CollectingDispatcher()
+    await action.run(dispatcher, make_tracker(intent, text, entities, slots), {})
+    (message,) = dispatcher.messages
+    payload: dict[str, Any] = message["custom"]
+    return payload
+
+
+@pytest.mark.parametrize(
+    ("action", "intent", "text", "last_topic"),
+    [
+        # Filed under chat: "no", "yes", chit-chat.
+        (ActionSmallTalk(), "deny", "is that normal?", "pain_fatigue_ck"),
+        (ActionSmallTalk(), "affirm", "which ones exactly", "ibm"),
+        (ActionSmallTalk(), "affirm", "why?", "routine_and_rest"),
+        (ActionSmallTalk(), "feedback", "how soon would I see a change?", "exercise_benefits"),
+        # Placed nowhere: someone else, or "what if".
+        (ActionFallback(), "nlu_fallback", "can he keep playing", "children_jdm"),
+        (ActionFallback(), "nlu_fallback", "what if my legs ache afterwards", "aerobic_exercise"),
+        (ActionFallback(), "nlu_fallback", "could my dad do it too, he has PM", "tai_chi"),
+        # A broad intent, or an exercise-type intent with nothing named.
+        (ActionAnswer(), "ask_exercise_safety", "is it safe for my son as well? he's 9", "pilates"),
+        (ActionAnswer(), "ask_exercise_type", "would it be ok for my daughter too", "hydrotherapy"),
+        (ActionAnswer(), "ask_subtype", "and is it the same for kids?", "stretching"),
+    ],
+)
+async def test_a_question_leaning_on_the_last_answer_continues_its_topic(
+    make_tracker: TrackerFactory, action: ReplyAction, intent: str, text: str, last_topic: str
+) -> None:
+    payload = await _reply(action, make_tracker, intent, text, {"last_topic": last_topic})
+
+    assert payload["type"] == "answer"
+    assert payload["topic"] == last_topic
+
+
+@pytest.mark.parametrize(
+    ("action", "intent", "text", "kind", "topic"),
+    [
+        (ActionSmallTalk(), "chitchat", "can you do that?", "small_talk", None),
+        (ActionSmallTalk(), "deny", "no", "small_talk", None),
+        (ActionSmallTalk(), "feedback", "that was useless", "small_talk", None),
+        (
+            ActionAnswer(),
+            "ask_exercise_safety",
+            "is exercise safe for my daughter?",
+            "answer",
+            "exercise_safety",
+        ),
+        (
+            ActionAnswer(),
+            "ask_exercise_type",
+            "what exercise types are there",
+            "answer",
+            "exercise_types",
+        ),
+    ],
+)
+async def test_chat_and_fresh_questions_do_not_continue_the_last_topic(
+    make_tracker: TrackerFactory,
+    action: ReplyAction,
+    intent: str,
+    text: str,
+    kind: str,
+    topic: str | None,
+) -> None:
+    payload = await _reply(action, make_tracker, intent, text, {"last_topic": "swallowing"})
+
+    assert payload["type"] == kind
+    assert payload["topic"] == topic
+
+
+async def test_without_an_earlier_answer_a_follow_up_has_nothing_to_continue(
+    make_tracker: TrackerFactory,
+) -> None:
+    payload = await _reply(ActionSmallTalk(), make_tracker, "deny", "is that normal?", {})
+
+    assert payload["type"] == "small_talk"
+
+
+@pytest.mark.parametrize(
+    ("subtype", "topic"), [("IBM", "ibm"), ("JDM", "children_jdm"), ("DM", "exercise_types")]
+)
+async def test_a_broad_question_goes_to_the_remembered_subtypes_own_topic(
+    make_tracker: TrackerFactory, subtype: str, topic: str
+) -> None:
+    payload = await _reply(
+        ActionAnswer(),
+        make_tracker,
+        "ask_exercise_types",
+        "which exercises for the legs?",
+        {"myositis_type": subtype},
+        {"body_part": "legs"},
+    )
+
+    assert payload["topic"] == topic
+
+
+async def test_a_named_exercise_still_outranks_the_remembered_subtype(
+    make_tracker: TrackerFactory,
+) -> None:
+    payload = await _reply(
+        ActionAnswer(),
+        make_tracker,
+        "ask_exercise_types",
+        "what about swimming for him?",
+        {"myositis_type": "IBM", "last_topic": "ibm"},
+        {"exercise_type": "hydrotherapy"},
+    )
+
+    assert payload["topic"] == "hydrotherapy"
