@@ -12,6 +12,7 @@ from actions.tracker_view import Turn
 from bot.compose import SMALL_TALK_INTENTS, Reply
 from bot.guide import Guide
 from bot.nlp.english import is_gibberish
+from bot.routing import subject_of
 
 
 class ActionAnswer(ReplyAction):
@@ -39,8 +40,10 @@ class ActionAnswer(ReplyAction):
             if turn.questions
             else turn.focus
         )
+        # A follow-up continues the conversation's subject, not an aspect of it asked last.
+        context = subject_of(turn.answered_topics) or turn.last_topic
         topic = guide.router.topic_for(
-            turn.intent, turn.entities, turn.last_topic, turn.text, focus, turn.subtype
+            turn.intent, turn.entities, context, turn.text, focus, turn.subtype
         )
         if topic is None:
             return self.otherwise(guide, turn), []

@@ -32,6 +32,8 @@ class Turn:
     questions: tuple[Question, ...] = ()
     # The question sentence when the message tells a story first, else the whole text.
     question: str = ""
+    # The topics answered so far in the session, oldest first.
+    answered_topics: tuple[str, ...] = ()
 
 
 def latest_turn(tracker: Tracker) -> Turn:
@@ -64,6 +66,11 @@ def latest_turn(tracker: Tracker) -> Turn:
         if len(spans) < 2
         else tuple(Question(text[a:b].strip(), _within(found, (a, b))) for a, b in spans),
         question="" if text.startswith("/") else text if span is None else text[span[0] : span[1]],
+        answered_topics=tuple(
+            str(p["topic"])
+            for p in bot_payloads(tracker)
+            if p.get("type") == "answer" and p.get("topic")
+        ),
     )
 
 

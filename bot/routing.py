@@ -51,6 +51,11 @@ NAMED_OUTRANKS = COARSE_TOPICS | {"resources"}
 # Chat intents a short follow-up question is often filed under ("is that normal?" read as "no",
 # "which ones?" as "yes"): they continue the last topic when the words lean back on it.
 CHAT_FOLLOW_UPS = frozenset({"deny", "feedback"})
+# Topics that answer one aspect of whatever is being discussed (how often, who can help, the
+# studies, where to read more): after one, a follow-up still asks about the subject before it.
+ASPECT_TOPICS = frozenset(
+    {"routine_and_rest", "which_professional", "research_evidence", "resources"}
+)
 # Intents of messages the classifier could place nowhere: "you" in them is not the assistant
 # ("did you find it helped?" on a forum), unlike in chat ("can you do that?").
 UNPLACED = frozenset({"nlu_fallback", "out_of_scope"})
@@ -62,6 +67,17 @@ class Question:
 
     text: str
     entities: Mapping[str, str]
+
+
+def subject_of(answered: Sequence[str]) -> str | None:
+    """The subject a conversation is on: its latest answered topic that is not only an aspect.
+
+    After "can I swim?", "how often?" (routine and rest) and "is it ok for teenagers too?", the
+    teenagers question is about swimming, not about routines. With no subject yet, the latest
+    topic (an aspect asked first) is the subject.
+    """
+    subjects = [t for t in answered if t not in ASPECT_TOPICS]
+    return subjects[-1] if subjects else (answered[-1] if answered else None)
 
 
 class Router:

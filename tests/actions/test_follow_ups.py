@@ -129,3 +129,37 @@ async def test_a_named_exercise_still_outranks_the_remembered_subtype(
     )
 
     assert payload["topic"] == "hydrotherapy"
+
+
+def _answered(*topics: str) -> list[dict[str, Any]]:
+    """A session in which the assistant answered ``topics`` in turn, then the user wrote again."""
+    events: list[dict[str, Any]] = [{"event": "session_started"}]
+    for topic in topics:
+        events.append({"event": "user", "text": "a question"})
+        events.append({"event": "bot", "data": {"custom": {"type": "answer", "topic": topic}}})
+    return [*events, {"event": "user", "text": "..."}]
+
+
+@pytest.mark.parametrize(
+    ("intent", "text", "topic"),
+    [
+        ("inform", "is it ok for teenagers too?", "hydrotherapy"),
+        ("deny", "is that normal?", "hydrotherapy"),
+        ("ask_routine", "how long each time?", "routine_and_rest"),  # its own topic still wins
+    ],
+)
+async def test_a_follow_up_after_an_aspect_continues_the_subject(
+    make_tracker: TrackerFactory, intent: str, text: str, topic: str
+) -> None:
+    action = ActionSmallTalk() if intent == "deny" else ActionAnswer()
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        intent,
+        text,
+        slots={"last_topic": "routine_and_rest"},
+        events=_answered("hydrotherapy", "routine_and_rest"),
+    )
+    await action.run(dispatcher, tracker, {})
+
+    (message,) = dispatcher.messages
+    assert message["custom"]["topic"] == topic

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.follow_up import about_the_assistant, joins_on, leans_back, question_clause
+from bot.routing import subject_of
 
 
 @pytest.mark.parametrize(
@@ -67,3 +68,19 @@ def test_statements_and_bare_chat_do_not_lean_back(text: str) -> None:
 def test_speaking_to_the_assistant_is_recognised() -> None:
     assert about_the_assistant("can you do that?")
     assert not about_the_assistant("can he do that?")
+
+
+@pytest.mark.parametrize(
+    ("answered", "subject"),
+    [
+        (("hydrotherapy", "routine_and_rest"), "hydrotherapy"),
+        (("ibm", "research_evidence", "resources"), "ibm"),
+        (("strength_training", "pain_fatigue_ck"), "pain_fatigue_ck"),
+        (("routine_and_rest",), "routine_and_rest"),
+        ((), None),
+    ],
+)
+def test_the_subject_is_the_latest_topic_that_is_not_only_an_aspect(
+    answered: tuple[str, ...], subject: str | None
+) -> None:
+    assert subject_of(answered) == subject
