@@ -40,10 +40,11 @@ SOMEONE_ELSE = re.compile(
     r"parent|parents|grandson|granddaughter|grandchild|friend|brother|sister))\b",
     re.IGNORECASE,
 )
-# A question that asks only when, how much or why, with no subject of its own ("how soon will
-# I notice?", "why?", "how long does it last?").
+# A question that asks only when, how much, how to tell or why, with no subject of its own ("how
+# soon will I notice?", "why?", "how long does it last?", "how do I know when to stop?").
 ONLY_HOW_OR_WHY = re.compile(
-    r"^\s*(?:why|how\s+come|how\s+(?:soon|long|often|many|much|far|hard|quickly|fast|heavy))\b",
+    r"^\s*(?:why|how\s+come|how\s+(?:soon|long|often|many|much|far|hard|quickly|fast|heavy)"
+    r"|how\s+(?:do|will|would|can|could)\s+(?:i|we|you)\s+(?:know|tell))\b",
     re.IGNORECASE,
 )
 # "you" in a chat intent is about the assistant ("what's your name?", "can you do that?").

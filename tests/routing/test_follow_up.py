@@ -52,7 +52,14 @@ def test_a_question_with_its_own_subject_does_not_join_on(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["can he keep playing", "how soon will I notice?", "why?", "how long per go?"]
+    "text",
+    [
+        "can he keep playing",
+        "how soon will I notice?",
+        "why?",
+        "how long per go?",
+        "how will I know when to stop?",
+    ],
 )
 def test_someone_else_or_only_when_or_why_leans_back(text: str) -> None:
     assert leans_back(text)
