@@ -12,7 +12,7 @@ from actions.tracker_view import Turn
 from bot.compose import SMALL_TALK_INTENTS, Reply
 from bot.guide import Guide
 from bot.nlp.english import is_gibberish
-from bot.routing import subject_of
+from bot.routing import FOLLOW_UP_INTENT, subject_of
 
 
 class ActionAnswer(ReplyAction):
@@ -45,6 +45,18 @@ class ActionAnswer(ReplyAction):
         topic = guide.router.topic_for(
             turn.intent, turn.entities, context, turn.text, focus, turn.subtype
         )
+        if topic is None and turn.intent == FOLLOW_UP_INTENT:
+            # Read as a follow-up, but there is nothing to follow: the classifier's next likely
+            # intent may still place it ("do I tell my doctor I exercise?" as a first message).
+            topic = next(
+                (
+                    t
+                    for i in turn.likely_intents
+                    if i != FOLLOW_UP_INTENT
+                    and (t := guide.router.topic_for(i, turn.entities, None, turn.text, focus))
+                ),
+                None,
+            )
         if topic is None:
             return self.otherwise(guide, turn), []
         reply = guide.answer(topic, turn.text, turn.subtype, [t for t in topics if t])

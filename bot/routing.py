@@ -153,8 +153,9 @@ class Router:
             )
         if intent != FOLLOW_UP_INTENT:
             return None
-        if "exercise_type" in entities:
-            return self.vocabulary.topic_for("exercise_type", entities["exercise_type"])
+        # "and my hands?": a named kind of exercise or a body part with a topic of its own.
+        if named:
+            return named
         if "professional" in entities:
             return TOPIC_INTENTS["ask_which_professional"]
         if "myositis_type" in entities:

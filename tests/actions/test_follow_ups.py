@@ -163,3 +163,39 @@ async def test_a_follow_up_after_an_aspect_continues_the_subject(
 
     (message,) = dispatcher.messages
     assert message["custom"]["topic"] == topic
+
+
+async def test_a_follow_up_naming_a_body_part_goes_to_its_topic(
+    make_tracker: TrackerFactory,
+) -> None:
+    payload = await _reply(
+        ActionAnswer(),
+        make_tracker,
+        "inform",
+        "what can I do for my hands?",
+        {},
+        {"body_part": "hands"},
+    )
+
+    assert payload["topic"] == "hand_exercises"
+
+
+@pytest.mark.parametrize(
+    ("last_topic", "topic"), [(None, "pain_fatigue_ck"), ("hydrotherapy", "hydrotherapy")]
+)
+async def test_a_follow_up_with_nothing_to_follow_takes_the_next_likely_intent(
+    make_tracker: TrackerFactory, last_topic: str | None, topic: str
+) -> None:
+    tracker = make_tracker(
+        "inform", "do I tell my doctor I exercise before bloods?", slots={"last_topic": last_topic}
+    )
+    tracker.latest_message["intent_ranking"] = [
+        {"name": "inform", "confidence": 0.4},
+        {"name": "ask_pain_fatigue_ck", "confidence": 0.3},
+        {"name": "ask_resources", "confidence": 0.2},
+    ]
+    dispatcher = CollectingDispatcher()
+    await ActionAnswer().run(dispatcher, tracker, {})
+
+    (message,) = dispatcher.messages
+    assert message["custom"]["topic"] == topic
