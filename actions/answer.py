@@ -8,7 +8,7 @@ from typing_extensions import override
 
 from actions.base import ReplyAction
 from actions.conversation import fallback
-from actions.tracker_view import Turn
+from actions.tracker_view import Turn, welcomed_this_session
 from bot.compose import SMALL_TALK_INTENTS, Reply
 from bot.guide import Guide
 from bot.nlp.english import is_gibberish
@@ -66,6 +66,27 @@ class ActionAnswer(ReplyAction):
     def otherwise(self, guide: Guide, turn: Turn) -> Reply:
         """The reply when the message asks about no topic: the two-stage fallback."""
         return fallback(guide, turn)
+
+
+class ActionWelcome(ActionAnswer):
+    """Introduce the assistant, with both disclaimers (the small-talk action does it when asked).
+
+    The welcome is sent once a session: a greeting after it gets a short hello instead, unless it
+    is a follow-up question the classifier took for a greeting ("even a high dose?", "morning or
+    evening?"), which continues the conversation's subject like any follow-up.
+    """
+
+    action_name = "action_welcome"
+
+    @override
+    def respond(self, guide: Guide, turn: Turn, tracker: Tracker) -> tuple[Reply, list[EventType]]:
+        if turn.intent == "greet" and welcomed_this_session(tracker):
+            return super().respond(guide, turn, tracker)
+        return guide.composer.welcome(), []
+
+    @override
+    def otherwise(self, guide: Guide, turn: Turn) -> Reply:
+        return guide.composer.greet_again()
 
 
 class ActionFallback(ActionAnswer):

@@ -47,6 +47,11 @@ ONLY_HOW_OR_WHY = re.compile(
     r"|how\s+(?:do|will|would|can|could)\s+(?:i|we|you)\s+(?:know|tell))\b",
     re.IGNORECASE,
 )
+# A choice between two short options and nothing else ("morning or evening?", "indoors or
+# out?"): the choice is about what was just discussed.
+ONLY_A_CHOICE = re.compile(
+    r"^\s*(?:\w+\s+){0,2}\w+\s+or\s+\w+(?:\s+\w+){0,2}\s*\?\s*$", re.IGNORECASE
+)
 # "you" in a chat intent is about the assistant ("what's your name?", "can you do that?").
 ABOUT_THE_ASSISTANT = re.compile(r"\b(?:you|your|yours|yourself|bot|robot)\b", re.IGNORECASE)
 SENTENCES = re.compile(r"(?<=[.!?,;])\s+")
@@ -82,15 +87,16 @@ def joins_on(text: str) -> bool:
 def leans_back(text: str) -> bool:
     """Whether a short question can only be understood from the conversation before it.
 
-    Weaker than `joins_on` on purpose: a question about someone else or asking only how long or
-    why names no subject, so it continues the last one when nothing else places it.
+    Weaker than `joins_on` on purpose: a question about someone else, asking only how long or
+    why, or offering only a choice names no subject, so it continues the last one when nothing
+    else places it.
     """
     if joins_on(text):
         return True
     clause = question_clause(text)
     if len(clause.split()) > FOLLOW_UP_CLAUSE_WORDS or not ASKS.search(clause):
         return False
-    return SOMEONE_ELSE.search(clause) is not None or ONLY_HOW_OR_WHY.search(clause) is not None
+    return any(p.search(clause) for p in (SOMEONE_ELSE, ONLY_HOW_OR_WHY, ONLY_A_CHOICE))
 
 
 def about_the_assistant(text: str) -> bool:

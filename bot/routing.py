@@ -49,8 +49,8 @@ UNSURE_INTENTS = frozenset(
 # exercises, not the reading list the question's shape suggests.
 NAMED_OUTRANKS = COARSE_TOPICS | {"resources"}
 # Chat intents a short follow-up question is often filed under ("is that normal?" read as "no",
-# "which ones?" as "yes"): they continue the last topic when the words lean back on it.
-CHAT_FOLLOW_UPS = frozenset({"deny", "feedback"})
+# "even a high dose?" as a greeting): they continue the last topic when the words lean back on it.
+CHAT_FOLLOW_UPS = frozenset({"deny", "feedback", "greet"})
 # Topics that answer one aspect of whatever is being discussed (how often, who can help, the
 # studies, where to read more): after one, a follow-up still asks about the subject before it.
 ASPECT_TOPICS = frozenset(

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answer import ActionAnswer, ActionFallback, ActionSmallTalk
+from actions.answer import ActionAnswer, ActionFallback, ActionSmallTalk, ActionWelcome
 from actions.base import ReplyAction
 from tests.actions.conftest import TrackerFactory
 
@@ -35,6 +35,8 @@ async def _reply(
         (ActionSmallTalk(), "affirm", "which ones exactly", "ibm"),
         (ActionSmallTalk(), "affirm", "why?", "routine_and_rest"),
         (ActionSmallTalk(), "feedback", "how soon would I see a change?", "exercise_benefits"),
+        (ActionWelcome(), "greet", "even a high dose?", "flares_and_steroids"),
+        (ActionWelcome(), "greet", "morning or evening?", "stretching"),
         # Placed nowhere: someone else, or "what if".
         (ActionFallback(), "nlu_fallback", "can he keep playing", "children_jdm"),
         (ActionFallback(), "nlu_fallback", "what if my legs ache afterwards", "aerobic_exercise"),
@@ -59,6 +61,7 @@ async def test_a_question_leaning_on_the_last_answer_continues_its_topic(
     [
         (ActionSmallTalk(), "chitchat", "can you do that?", "small_talk", None),
         (ActionSmallTalk(), "deny", "no", "small_talk", None),
+        (ActionWelcome(), "greet", "hello again", "greeting", None),
         (ActionSmallTalk(), "feedback", "that was useless", "small_talk", None),
         (
             ActionAnswer(),

@@ -59,6 +59,8 @@ def test_a_question_with_its_own_subject_does_not_join_on(text: str) -> None:
         "why?",
         "how long per go?",
         "how will I know when to stop?",
+        "morning or evening?",
+        "in the house or outside?",
     ],
 )
 def test_someone_else_or_only_when_or_why_leans_back(text: str) -> None:
