@@ -24,12 +24,15 @@ ASKS = re.compile(
 )
 SHORT_FOLLOW_UP_WORDS = 8
 # A follow-up question clause is short; a longer one brings its own subject.
-FOLLOW_UP_CLAUSE_WORDS = 10
+FOLLOW_UP_CLAUSE_WORDS = 12
 # Joining words that open an elliptical question ("and in a flare?", "even on steroids?",
-# "what if it hurts?") or close one ("could she do it too?"): it adds to what came before.
+# "what if it hurts?") or close one ("could she do it too?", "can I walk instead?"), or ask for
+# another form of what came before ("an easier version?"): it adds to what came before.
 JOINS_ON = re.compile(
     r"^\s*(?:and|but|or|even|also|plus|what\s+if|how\s+about|what\s+about)\b"
-    r"|\b(?:too|as\s+well|also|either|then)\s*[?.!,;]*\s*$",
+    r"|\b(?:too|as\s+well|also|either|then|instead)\s*[?.!,;]*\s*$"
+    # "is there a seated version?", "any alternative?": another form of what was discussed.
+    r"|\b(?:version|versions|alternative|alternatives)\b",
     re.IGNORECASE,
 )
 # Someone else ("can he keep playing?", "would my wife manage it?"): a carer asking whether the

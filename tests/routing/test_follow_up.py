@@ -30,6 +30,9 @@ def test_the_asking_clause_is_judged_not_the_detail_after_it(text: str, clause: 
         "would my husband be ok doing that?",  # points back
         "is it safe for my son as well? he's 9",
         "will they help?",
+        "is there a gentler version?",
+        "could I cycle instead?",
+        "and do they make any real difference or is it all pointless?",  # 12 words
     ],
 )
 def test_a_short_question_that_points_back_or_joins_on_joins_on(text: str) -> None:
