@@ -8,9 +8,10 @@ from typing_extensions import override
 
 from actions.base import ReplyAction
 from actions.conversation import fallback
-from actions.tracker_view import Turn
+from actions.tracker_view import Turn, welcomed_this_session
 from bot.compose import SMALL_TALK_INTENTS, Reply
 from bot.guide import Guide
+from bot.routing import FOLLOW_UP_INTENT, subject_of
 
 
 class ActionAnswer(ReplyAction):
@@ -38,9 +39,23 @@ class ActionAnswer(ReplyAction):
             if turn.questions
             else turn.focus
         )
+        # A follow-up continues the conversation's subject, not an aspect of it asked last.
+        context = subject_of(turn.answered_topics) or turn.last_topic
         topic = guide.router.topic_for(
-            turn.intent, turn.entities, turn.last_topic, turn.text, focus
+            turn.intent, turn.entities, context, turn.text, focus, turn.subtype
         )
+        if topic is None and turn.intent == FOLLOW_UP_INTENT:
+            # Read as a follow-up, but there is nothing to follow: the classifier's next likely
+            # intent may still place it ("do I tell my doctor I exercise?" as a first message).
+            topic = next(
+                (
+                    t
+                    for i in turn.likely_intents
+                    if i != FOLLOW_UP_INTENT
+                    and (t := guide.router.topic_for(i, turn.entities, None, turn.text, focus))
+                ),
+                None,
+            )
         if topic is None:
             return self.otherwise(guide, turn), []
         reply = guide.answer(topic, turn.text, turn.subtype, [t for t in topics if t])
@@ -50,6 +65,27 @@ class ActionAnswer(ReplyAction):
     def otherwise(self, guide: Guide, turn: Turn) -> Reply:
         """The reply when the message asks about no topic: the two-stage fallback."""
         return fallback(guide, turn)
+
+
+class ActionWelcome(ActionAnswer):
+    """Introduce the assistant, with both disclaimers (the small-talk action does it when asked).
+
+    The welcome is sent once a session: a greeting after it gets a short hello instead, unless it
+    is a follow-up question the classifier took for a greeting ("even a high dose?", "morning or
+    evening?"), which continues the conversation's subject like any follow-up.
+    """
+
+    action_name = "action_welcome"
+
+    @override
+    def respond(self, guide: Guide, turn: Turn, tracker: Tracker) -> tuple[Reply, list[EventType]]:
+        if turn.intent == "greet" and welcomed_this_session(tracker):
+            return super().respond(guide, turn, tracker)
+        return guide.composer.welcome(), []
+
+    @override
+    def otherwise(self, guide: Guide, turn: Turn) -> Reply:
+        return guide.composer.greet_again()
 
 
 class ActionFallback(ActionAnswer):

@@ -1,4 +1,4 @@
-"""Session start, the welcome and the fallback: what the assistant can and cannot do."""
+"""Session start and the fallback: what the assistant can and cannot do."""
 
 from __future__ import annotations
 
@@ -12,21 +12,6 @@ from bot.compose import Reply
 from bot.guide import Guide
 
 CARRIED_SLOTS = ("myositis_type",)
-
-
-class ActionWelcome(ReplyAction):
-    """Introduce the assistant, with both disclaimers (the small-talk action does it when asked).
-
-    The welcome is sent once a session: a greeting after it gets a short hello instead.
-    """
-
-    action_name = "action_welcome"
-
-    @override
-    def respond(self, guide: Guide, turn: Turn, tracker: Tracker) -> tuple[Reply, list[EventType]]:
-        if turn.intent == "greet" and welcomed_this_session(tracker):
-            return guide.composer.greet_again(), []
-        return guide.composer.welcome(), []
 
 
 class ActionSessionStart(ReplyAction):

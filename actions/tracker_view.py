@@ -8,7 +8,8 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
-from bot.routing import POINTS_BACK, Question
+from bot.follow_up import POINTS_BACK
+from bot.routing import Question
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,8 @@ class Turn:
     # found them in the Rasa server (bot.nlp.language.wording): read, not recomputed, here.
     language: str | None = None
     gibberish: bool = False
+    # The topics answered so far in the session, oldest first.
+    answered_topics: tuple[str, ...] = ()
 
 
 def latest_turn(tracker: Tracker) -> Turn:
@@ -70,6 +73,11 @@ def latest_turn(tracker: Tracker) -> Turn:
         if len(spans) < 2
         else tuple(Question(text[a:b].strip(), _within(found, (a, b))) for a, b in spans),
         question="" if text.startswith("/") else text if span is None else text[span[0] : span[1]],
+        answered_topics=tuple(
+            str(p["topic"])
+            for p in bot_payloads(tracker)
+            if p.get("type") == "answer" and p.get("topic")
+        ),
     )
 
 

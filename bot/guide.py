@@ -8,13 +8,14 @@ from datetime import datetime
 
 from bot.compose import STARTER_TOPICS, Composer, Reply
 from bot.db import engine_for
+from bot.follow_up import points_back
 from bot.knowledge import repository
 from bot.knowledge.index import KnowledgeIndex, Query
 from bot.knowledge.schema import SUBTYPES, Entry, KnowledgeSet
 from bot.knowledge.uncovered import UncoveredSubjects, read_uncovered
 from bot.knowledge.vocabulary import read_vocabulary
 from bot.nlp.analyzer import Analyzer
-from bot.routing import COARSE_TOPICS, TOPIC_INTENTS, Question, Router, points_back
+from bot.routing import COARSE_TOPICS, TOPIC_INTENTS, Question, Router
 from bot.settings import Settings
 from bot.volunteer_hours import VolunteerHours
 

@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from bot.follow_up import about_the_assistant, joins_on, leans_back
 from bot.knowledge.vocabulary import Vocabulary
 
 TOPIC_INTENTS: Mapping[str, str] = {
@@ -47,20 +48,17 @@ UNSURE_INTENTS = frozenset(
 # Topics a named kind of exercise also outranks: "are there exercises for grip?" wants the hand
 # exercises, not the reading list the question's shape suggests.
 NAMED_OUTRANKS = COARSE_TOPICS | {"resources"}
-# A short question or request that points back ("how do I get it?", "show me some") continues
-# the last topic when the classifier could place it nowhere else. Chat ("that's funny") does not.
-# "it" before "to" is no pointer: "is it safe to exercise?" asks afresh.
-POINTS_BACK = re.compile(
-    r"\b(?:it(?!\s+(?:\w+\s+){0,2}to\b)|that|this|them|those|these|some|one|ones)\b",
-    re.IGNORECASE,
+# Chat intents a short follow-up question is often filed under ("is that normal?" read as "no",
+# "even a high dose?" as a greeting): they continue the last topic when the words lean back on it.
+CHAT_FOLLOW_UPS = frozenset({"deny", "feedback", "greet"})
+# Topics that answer one aspect of whatever is being discussed (how often, who can help, the
+# studies, where to read more): after one, a follow-up still asks about the subject before it.
+ASPECT_TOPICS = frozenset(
+    {"routine_and_rest", "which_professional", "research_evidence", "resources"}
 )
-ASKS = re.compile(
-    r"\?\s*$|^\s*(?:how|what|where|when|which|why|can|could|should|do|does|is|are|show|tell|give)\b",
-    re.IGNORECASE,
-)
-SHORT_FOLLOW_UP_WORDS = 8
-# Unplaced messages that may point back; "yes" and chat never repeat an answer.
-MAY_POINT_BACK = frozenset({"nlu_fallback", "out_of_scope"})
+# Intents of messages the classifier could place nowhere: "you" in them is not the assistant
+# ("did you find it helped?" on a forum), unlike in chat ("can you do that?").
+UNPLACED = frozenset({"nlu_fallback", "out_of_scope"})
 
 
 @dataclass(frozen=True)
@@ -71,9 +69,15 @@ class Question:
     entities: Mapping[str, str]
 
 
-def points_back(text: str) -> bool:
-    """Whether a short message refers to what was said before ("is that ok in a flare?")."""
-    return len(text.split()) <= SHORT_FOLLOW_UP_WORDS and POINTS_BACK.search(text) is not None
+def subject_of(answered: Sequence[str]) -> str | None:
+    """The subject a conversation is on: its latest answered topic that is not only an aspect.
+
+    After "can I swim?", "how often?" (routine and rest) and "is it ok for teenagers too?", the
+    teenagers question is about swimming, not about routines. With no subject yet, the latest
+    topic (an aspect asked first) is the subject.
+    """
+    subjects = [t for t in answered if t not in ASPECT_TOPICS]
+    return subjects[-1] if subjects else (answered[-1] if answered else None)
 
 
 class Router:
@@ -96,6 +100,7 @@ class Router:
         last_topic: str | None = None,
         text: str = "",
         focus: Mapping[str, str] | None = None,
+        subtype: str | None = None,
     ) -> str | None:
         """Return the topic a message asks about, or None when it asks about none.
 
@@ -104,11 +109,12 @@ class Router:
         claims a word in the text (pregnancy) takes any exercise question that uses it. A named
         kind of exercise outranks a broad intent, and turns a short message the classifier was
         unsure of ("bike?") into a question about it; so does a subtype with a topic of its own
-        ("parents of kids with JDM, how did you...?"), and a short unplaced question that points
-        back ("how do I get it?") continues the last topic, as does a short broad question that
-        points back to a specific one ("will exercise make it worse?"). ``focus`` holds the
-        entities of the question sentence of a long message (default: all of them): only those
-        outrank an intent, so that a word in the story before the question does not decide.
+        ("parents of kids with JDM, how did you...?"), named or remembered (``subtype``). A short
+        question that leans on the conversation (`bot.follow_up`) continues the last topic when
+        the classifier gave it only a broad topic ("is it ok for my son too?"), no subject or a
+        chat intent ("is that normal?", "can he keep playing?"). ``focus`` holds the entities of
+        the question sentence of a long message (default: all of them): only those outrank an
+        intent, so that a word in the story before the question does not decide.
         """
         if intent in GUIDANCE_INTENTS or intent == "nlu_fallback":
             claimed = self._claimed(text)
@@ -122,22 +128,34 @@ class Router:
             if topic not in NAMED_OUTRANKS:
                 return topic
             decided = named or (own if topic in COARSE_TOPICS else None)
+            if decided or topic not in COARSE_TOPICS:
+                return decided or topic
             # "will exercise make it worse?" after an answer on aches: the aches, not exercise
             # safety in general.
-            specific_before = last_topic is not None and last_topic not in COARSE_TOPICS
-            if not decided and topic in COARSE_TOPICS and specific_before and points_back(text):
+            if last_topic is not None and last_topic not in COARSE_TOPICS and joins_on(text):
                 return last_topic
-            return decided or topic
+            # "which exercises for my legs?" from someone who said they have IBM: the IBM topic.
+            return self._own({"myositis_type": subtype} if subtype else {}) or topic
         if intent in UNSURE_INTENTS:
             # "for those of you with IBM, did exercise help?": the subtype's own topic.
             return named or own or self._continued(intent, last_topic, text)
+        if intent in CHAT_FOLLOW_UPS:
+            return self._continued(intent, last_topic, text)
         if intent in ENTITY_INTENTS:
             label, default = ENTITY_INTENTS[intent]
-            return self.vocabulary.topic_for(label, entities.get(label)) or named or default
+            # "would it be ok for my daughter too?": the question names nothing, the last did.
+            continued = last_topic if last_topic is not None and joins_on(text) else None
+            return (
+                self.vocabulary.topic_for(label, entities.get(label))
+                or named
+                or continued
+                or default
+            )
         if intent != FOLLOW_UP_INTENT:
             return None
-        if "exercise_type" in entities:
-            return self.vocabulary.topic_for("exercise_type", entities["exercise_type"])
+        # "and my hands?": a named kind of exercise or a body part with a topic of its own.
+        if named:
+            return named
         if "professional" in entities:
             return TOPIC_INTENTS["ask_which_professional"]
         if "myositis_type" in entities:
@@ -195,10 +213,14 @@ class Router:
 
     @staticmethod
     def _continued(intent: str, last_topic: str | None, text: str) -> str | None:
-        """The last topic, when an unplaced short message points back to it ("show me some")."""
-        if intent not in MAY_POINT_BACK or last_topic is None:
+        """The last topic, when a short question the classifier could not place leans on it.
+
+        "show me some", "why?", "is that normal?", "can he keep playing?" (`bot.follow_up`).
+        Chat that speaks to the assistant ("can you do that?") is not a follow-up.
+        """
+        if last_topic is None or (intent not in UNPLACED and about_the_assistant(text)):
             return None
-        return last_topic if points_back(text) and ASKS.search(text) else None
+        return last_topic if leans_back(text) else None
 
     def button_payload(self, topic: str) -> str:
         """Return the message a button for ``topic`` sends, in Rasa's ``/intent{...}`` form."""

@@ -8,8 +8,8 @@ import pytest
 from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answer import ActionAnswer, ActionSmallTalk
-from actions.conversation import ActionSessionStart, ActionWelcome
+from actions.answer import ActionAnswer, ActionSmallTalk, ActionWelcome
+from actions.conversation import ActionSessionStart
 from actions.safety import ActionDeclineMedical, ActionSafety
 from bot.knowledge.schema import KnowledgeSet
 from tests.actions.conftest import ONGOING, TrackerFactory

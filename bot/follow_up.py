@@ -1,0 +1,107 @@
+"""Whether a message leans on the conversation before it, read from its wording alone.
+
+People rarely repeat what they are talking about: after an answer on swimming they ask "is it
+safe in a flare?", "and for my daughter?", "can he keep going?", "why?", "what if it hurts?".
+The classifier sees one message at a time and often files such questions under chat ("is that
+normal?" read as "no"), so the router needs to know from the words that a question continues
+the last topic. Each pattern here is a class of wording, not a sentence.
+"""
+
+from __future__ import annotations
+
+import re
+
+# A pronoun or determiner that points back ("how do I get it?", "show me some").
+# "it" before "to" is no pointer: "is it safe to exercise?" asks afresh.
+POINTS_BACK = re.compile(
+    r"\b(?:it(?!\s+(?:\w+\s+){0,2}to\b)|that|this|they|them|those|these|some|one|ones)\b",
+    re.IGNORECASE,
+)
+ASKS = re.compile(
+    r"\?\s*$|^\s*(?:how|what|where|when|which|why|can|could|should|would|will|may|might|do|does"
+    r"|did|is|are|was|were|any|anyone|show|tell|give)\b",
+    re.IGNORECASE,
+)
+SHORT_FOLLOW_UP_WORDS = 8
+# A follow-up question clause is short; a longer one brings its own subject.
+FOLLOW_UP_CLAUSE_WORDS = 12
+# Joining words that open an elliptical question ("and in a flare?", "even on steroids?",
+# "what if it hurts?") or close one ("could she do it too?", "can I walk instead?"), or ask for
+# another form of what came before ("an easier version?"): it adds to what came before.
+JOINS_ON = re.compile(
+    r"^\s*(?:and|but|or|even|also|plus|what\s+if|how\s+about|what\s+about)\b"
+    r"|\b(?:too|as\s+well|also|either|then|instead)\s*[?.!,;]*\s*$"
+    # "is there a seated version?", "any alternative?": another form of what was discussed.
+    r"|\b(?:version|versions|alternative|alternatives)\b",
+    re.IGNORECASE,
+)
+# Someone else ("can he keep playing?", "would my wife manage it?"): a carer asking whether the
+# answer just given applies to the person they look after.
+SOMEONE_ELSE = re.compile(
+    r"\b(?:he|she|him|her|his|(?:my|our)\s+(?:\w+\s+)?(?:daughter|son|child|kid|kids|"
+    r"children|boy|girl|baby|teen|teenager|husband|wife|partner|mum|mom|mother|dad|father|"
+    r"parent|parents|grandson|granddaughter|grandchild|friend|brother|sister))\b",
+    re.IGNORECASE,
+)
+# A question that asks only when, how much, how to tell or why, with no subject of its own ("how
+# soon will I notice?", "why?", "how long does it last?", "how do I know when to stop?").
+ONLY_HOW_OR_WHY = re.compile(
+    r"^\s*(?:why|how\s+come|how\s+(?:soon|long|often|many|much|far|hard|quickly|fast|heavy)"
+    r"|how\s+(?:do|will|would|can|could)\s+(?:i|we|you)\s+(?:know|tell))\b",
+    re.IGNORECASE,
+)
+# A choice between two short options and nothing else ("morning or evening?", "indoors or
+# out?"): the choice is about what was just discussed.
+ONLY_A_CHOICE = re.compile(
+    r"^\s*(?:\w+\s+){0,2}\w+\s+or\s+\w+(?:\s+\w+){0,2}\s*\?\s*$", re.IGNORECASE
+)
+# "you" in a chat intent is about the assistant ("what's your name?", "can you do that?").
+ABOUT_THE_ASSISTANT = re.compile(r"\b(?:you|your|yours|yourself|bot|robot)\b", re.IGNORECASE)
+SENTENCES = re.compile(r"(?<=[.!?,;])\s+")
+
+
+def points_back(text: str) -> bool:
+    """Whether a short message refers to what was said before ("is that ok in a flare?")."""
+    return len(text.split()) <= SHORT_FOLLOW_UP_WORDS and POINTS_BACK.search(text) is not None
+
+
+def question_clause(text: str) -> str:
+    """The clause of a message that asks, or the whole message when no clause does.
+
+    "is it safe for my son as well? he's 9" asks in its first clause; the rest is detail.
+    """
+    clauses = [c for c in SENTENCES.split(text.strip()) if c]
+    asking = [c for c in clauses if ASKS.search(c)]
+    return asking[-1] if asking else text
+
+
+def joins_on(text: str) -> bool:
+    """Whether a short question adds to the previous one: it points back or joins on.
+
+    Strong evidence, enough to keep the last topic even over a broad intent ("is it ok for my
+    daughter too?" classified as a general safety question).
+    """
+    clause = question_clause(text)
+    if len(clause.split()) > FOLLOW_UP_CLAUSE_WORDS or not ASKS.search(clause):
+        return False
+    return POINTS_BACK.search(clause) is not None or JOINS_ON.search(clause) is not None
+
+
+def leans_back(text: str) -> bool:
+    """Whether a short question can only be understood from the conversation before it.
+
+    Weaker than `joins_on` on purpose: a question about someone else, asking only how long or
+    why, or offering only a choice names no subject, so it continues the last one when nothing
+    else places it.
+    """
+    if joins_on(text):
+        return True
+    clause = question_clause(text)
+    if len(clause.split()) > FOLLOW_UP_CLAUSE_WORDS or not ASKS.search(clause):
+        return False
+    return any(p.search(clause) for p in (SOMEONE_ELSE, ONLY_HOW_OR_WHY, ONLY_A_CHOICE))
+
+
+def about_the_assistant(text: str) -> bool:
+    """Whether a message speaks to the assistant itself ("can you do that?", "are you a bot?")."""
+    return ABOUT_THE_ASSISTANT.search(text) is not None

@@ -1,0 +1,204 @@
+"""Follow-up questions continue the conversation's topic whatever chat intent they get."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answer import ActionAnswer, ActionFallback, ActionSmallTalk, ActionWelcome
+from actions.base import ReplyAction
+from tests.actions.conftest import TrackerFactory
+
+
+async def _reply(
+    action: ReplyAction,
+    make_tracker: TrackerFactory,
+    intent: str,
+    text: str,
+    slots: dict[str, Any],
+    entities: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    dispatcher = CollectingDispatcher()
+    await action.run(dispatcher, make_tracker(intent, text, entities, slots), {})
+    (message,) = dispatcher.messages
+    payload: dict[str, Any] = message["custom"]
+    return payload
+
+
+@pytest.mark.parametrize(
+    ("action", "intent", "text", "last_topic"),
+    [
+        # Filed under chat: "no", "yes", chit-chat.
+        (ActionSmallTalk(), "deny", "is that normal?", "pain_fatigue_ck"),
+        (ActionSmallTalk(), "affirm", "which ones exactly", "ibm"),
+        (ActionSmallTalk(), "affirm", "why?", "routine_and_rest"),
+        (ActionSmallTalk(), "feedback", "how soon would I see a change?", "exercise_benefits"),
+        (ActionWelcome(), "greet", "even a high dose?", "flares_and_steroids"),
+        (ActionWelcome(), "greet", "morning or evening?", "stretching"),
+        # Placed nowhere: someone else, or "what if".
+        (ActionFallback(), "nlu_fallback", "can he keep playing", "children_jdm"),
+        (ActionFallback(), "nlu_fallback", "what if my legs ache afterwards", "aerobic_exercise"),
+        (ActionFallback(), "nlu_fallback", "could my dad do it too, he has PM", "tai_chi"),
+        # A broad intent, or an exercise-type intent with nothing named.
+        (ActionAnswer(), "ask_exercise_safety", "is it safe for my son as well? he's 9", "pilates"),
+        (ActionAnswer(), "ask_exercise_type", "would it be ok for my daughter too", "hydrotherapy"),
+        (ActionAnswer(), "ask_subtype", "and is it the same for kids?", "stretching"),
+    ],
+)
+async def test_a_question_leaning_on_the_last_answer_continues_its_topic(
+    make_tracker: TrackerFactory, action: ReplyAction, intent: str, text: str, last_topic: str
+) -> None:
+    payload = await _reply(action, make_tracker, intent, text, {"last_topic": last_topic})
+
+    assert payload["type"] == "answer"
+    assert payload["topic"] == last_topic
+
+
+@pytest.mark.parametrize(
+    ("action", "intent", "text", "kind", "topic"),
+    [
+        (ActionSmallTalk(), "chitchat", "can you do that?", "small_talk", None),
+        (ActionSmallTalk(), "deny", "no", "small_talk", None),
+        (ActionWelcome(), "greet", "hello again", "greeting", None),
+        (ActionSmallTalk(), "feedback", "that was useless", "small_talk", None),
+        (
+            ActionAnswer(),
+            "ask_exercise_safety",
+            "is exercise safe for my daughter?",
+            "answer",
+            "exercise_safety",
+        ),
+        (
+            ActionAnswer(),
+            "ask_exercise_type",
+            "what exercise types are there",
+            "answer",
+            "exercise_types",
+        ),
+    ],
+)
+async def test_chat_and_fresh_questions_do_not_continue_the_last_topic(
+    make_tracker: TrackerFactory,
+    action: ReplyAction,
+    intent: str,
+    text: str,
+    kind: str,
+    topic: str | None,
+) -> None:
+    payload = await _reply(action, make_tracker, intent, text, {"last_topic": "swallowing"})
+
+    assert payload["type"] == kind
+    assert payload["topic"] == topic
+
+
+async def test_without_an_earlier_answer_a_follow_up_has_nothing_to_continue(
+    make_tracker: TrackerFactory,
+) -> None:
+    payload = await _reply(ActionSmallTalk(), make_tracker, "deny", "is that normal?", {})
+
+    assert payload["type"] == "small_talk"
+
+
+@pytest.mark.parametrize(
+    ("subtype", "topic"), [("IBM", "ibm"), ("JDM", "children_jdm"), ("DM", "exercise_types")]
+)
+async def test_a_broad_question_goes_to_the_remembered_subtypes_own_topic(
+    make_tracker: TrackerFactory, subtype: str, topic: str
+) -> None:
+    payload = await _reply(
+        ActionAnswer(),
+        make_tracker,
+        "ask_exercise_types",
+        "which exercises for the legs?",
+        {"myositis_type": subtype},
+        {"body_part": "legs"},
+    )
+
+    assert payload["topic"] == topic
+
+
+async def test_a_named_exercise_still_outranks_the_remembered_subtype(
+    make_tracker: TrackerFactory,
+) -> None:
+    payload = await _reply(
+        ActionAnswer(),
+        make_tracker,
+        "ask_exercise_types",
+        "what about swimming for him?",
+        {"myositis_type": "IBM", "last_topic": "ibm"},
+        {"exercise_type": "hydrotherapy"},
+    )
+
+    assert payload["topic"] == "hydrotherapy"
+
+
+def _answered(*topics: str) -> list[dict[str, Any]]:
+    """A session in which the assistant answered ``topics`` in turn, then the user wrote again."""
+    events: list[dict[str, Any]] = [{"event": "session_started"}]
+    for topic in topics:
+        events.append({"event": "user", "text": "a question"})
+        events.append({"event": "bot", "data": {"custom": {"type": "answer", "topic": topic}}})
+    return [*events, {"event": "user", "text": "..."}]
+
+
+@pytest.mark.parametrize(
+    ("intent", "text", "topic"),
+    [
+        ("inform", "is it ok for teenagers too?", "hydrotherapy"),
+        ("deny", "is that normal?", "hydrotherapy"),
+        ("ask_routine", "how long each time?", "routine_and_rest"),  # its own topic still wins
+    ],
+)
+async def test_a_follow_up_after_an_aspect_continues_the_subject(
+    make_tracker: TrackerFactory, intent: str, text: str, topic: str
+) -> None:
+    action = ActionSmallTalk() if intent == "deny" else ActionAnswer()
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        intent,
+        text,
+        slots={"last_topic": "routine_and_rest"},
+        events=_answered("hydrotherapy", "routine_and_rest"),
+    )
+    await action.run(dispatcher, tracker, {})
+
+    (message,) = dispatcher.messages
+    assert message["custom"]["topic"] == topic
+
+
+async def test_a_follow_up_naming_a_body_part_goes_to_its_topic(
+    make_tracker: TrackerFactory,
+) -> None:
+    payload = await _reply(
+        ActionAnswer(),
+        make_tracker,
+        "inform",
+        "what can I do for my hands?",
+        {},
+        {"body_part": "hands"},
+    )
+
+    assert payload["topic"] == "hand_exercises"
+
+
+@pytest.mark.parametrize(
+    ("last_topic", "topic"), [(None, "pain_fatigue_ck"), ("hydrotherapy", "hydrotherapy")]
+)
+async def test_a_follow_up_with_nothing_to_follow_takes_the_next_likely_intent(
+    make_tracker: TrackerFactory, last_topic: str | None, topic: str
+) -> None:
+    tracker = make_tracker(
+        "inform", "do I tell my doctor I exercise before bloods?", slots={"last_topic": last_topic}
+    )
+    tracker.latest_message["intent_ranking"] = [
+        {"name": "inform", "confidence": 0.4},
+        {"name": "ask_pain_fatigue_ck", "confidence": 0.3},
+        {"name": "ask_resources", "confidence": 0.2},
+    ]
+    dispatcher = CollectingDispatcher()
+    await ActionAnswer().run(dispatcher, tracker, {})
+
+    (message,) = dispatcher.messages
+    assert message["custom"]["topic"] == topic

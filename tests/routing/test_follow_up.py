@@ -1,0 +1,98 @@
+"""The wording classes that make a question lean on the conversation before it."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.follow_up import about_the_assistant, joins_on, leans_back, question_clause
+from bot.routing import subject_of
+
+
+@pytest.mark.parametrize(
+    ("text", "clause"),
+    [
+        ("is it safe for my son as well? he's 9", "is it safe for my son as well?"),
+        ("ok thanks, and is it ok for IBM too?", "and is it ok for IBM too?"),
+        ("she loves it", "she loves it"),
+    ],
+)
+def test_the_asking_clause_is_judged_not_the_detail_after_it(text: str, clause: str) -> None:
+    assert question_clause(text) == clause
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "and on the days I feel rough?",  # opens with a joining word
+        "even with a cold?",
+        "what if I skip a week?",
+        "could she try it as well, she's 12",  # closes with one, detail after a comma
+        "would my husband be ok doing that?",  # points back
+        "is it safe for my son as well? he's 9",
+        "will they help?",
+        "is there a gentler version?",
+        "could I cycle instead?",
+        "and do they make any real difference or is it all pointless?",  # 12 words
+    ],
+)
+def test_a_short_question_that_points_back_or_joins_on_joins_on(text: str) -> None:
+    assert joins_on(text)
+    assert leans_back(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is it safe to exercise with DM?",  # "it ... to" asks afresh
+        "can my daughter exercise?",  # someone else alone is weak evidence
+        "how soon will I notice?",
+        "and she loved the swimming lessons we took last summer at the beach",  # no question
+        "is that exercise something my whole family could do with me every single day?",  # long
+    ],
+)
+def test_a_question_with_its_own_subject_does_not_join_on(text: str) -> None:
+    assert not joins_on(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can he keep playing",
+        "how soon will I notice?",
+        "why?",
+        "how long per go?",
+        "how will I know when to stop?",
+        "morning or evening?",
+        "in the house or outside?",
+    ],
+)
+def test_someone_else_or_only_when_or_why_leans_back(text: str) -> None:
+    assert leans_back(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["he loves football", "thanks", "no", "what is your name?", "hello?"]
+)
+def test_statements_and_bare_chat_do_not_lean_back(text: str) -> None:
+    assert not leans_back(text)
+
+
+def test_speaking_to_the_assistant_is_recognised() -> None:
+    assert about_the_assistant("can you do that?")
+    assert not about_the_assistant("can he do that?")
+
+
+@pytest.mark.parametrize(
+    ("answered", "subject"),
+    [
+        (("hydrotherapy", "routine_and_rest"), "hydrotherapy"),
+        (("ibm", "research_evidence", "resources"), "ibm"),
+        (("strength_training", "pain_fatigue_ck"), "pain_fatigue_ck"),
+        (("routine_and_rest",), "routine_and_rest"),
+        ((), None),
+    ],
+)
+def test_the_subject_is_the_latest_topic_that_is_not_only_an_aspect(
+    answered: tuple[str, ...], subject: str | None
+) -> None:
+    assert subject_of(answered) == subject
