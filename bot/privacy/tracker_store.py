@@ -16,7 +16,10 @@ store, keeps its own durability settings).
 from __future__ import annotations
 
 import asyncio
+import itertools
+import json
 import logging
+from collections.abc import Iterator
 from typing import Any
 
 import sqlalchemy
@@ -25,6 +28,7 @@ from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from typing_extensions import override
 
+from bot.privacy import stored_count
 from bot.privacy.redact import redact
 from bot.retention import delete_conversations
 from bot.sqlite_file import pooled_sqlite_engine
@@ -45,9 +49,47 @@ class RedactingTrackerStore(SQLTrackerStore):
     async def save(self, tracker: DialogueStateTracker) -> None:
         if erase_requested(tracker):
             await asyncio.to_thread(self._erase, tracker.sender_id)
+            stored_count.forget(tracker)
             return
         redact_user_messages(tracker)
-        await super().save(tracker)
+        try:
+            await super().save(tracker)
+        except BaseException:
+            stored_count.forget(tracker)
+            raise
+        if stored_count.stored(tracker) is not None:
+            # The store now holds the tracker's events: its latest session is counted as the
+            # query would count it.
+            stored_count.remember(tracker, stored_count.session_events(tracker))
+
+    @override
+    def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator[Any]:
+        """The tracker's events not stored yet, counted without a query when the count is known."""
+        count = stored_count.stored(tracker)
+        if count is None:
+            count = self._event_query(session, tracker.sender_id, False).count()
+            if count == 0:
+                # Nothing stored for the conversation (the query counts at least its session
+                # start, or every row when there is none): it will hold the tracker's events.
+                stored_count.remember(tracker, 0)
+        return itertools.islice(tracker.events, count, len(tracker.events))
+
+    @override
+    async def _retrieve(
+        self, sender_id: str, fetch_events_from_all_sessions: bool
+    ) -> DialogueStateTracker | None:
+        """Rasa's retrieval, noting how many events the store holds for the tracker it returns."""
+        with self.session_scope() as session:
+            query = self._event_query(session, sender_id, fetch_events_from_all_sessions)
+            events = [json.loads(row.data) for row in query.all()]
+        if not self.domain or not events:
+            return None
+        tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+        if not fetch_events_from_all_sessions and len(events) == stored_count.session_events(
+            tracker
+        ):  # (not so if the tracker could not hold an event it was given)
+            stored_count.remember(tracker, len(events))
+        return tracker
 
     def _erase(self, sender_id: str) -> None:
         with self.engine.begin() as connection:
