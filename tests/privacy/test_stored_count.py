@@ -103,16 +103,22 @@ async def a_tracker_built_elsewhere(open_store: Callable[[], SQLTrackerStore]) -
     await reply(store, "after", NOW + 2)
 
 
-def stored_rows(url: str) -> list[tuple[str, dict[str, Any]]]:
-    """Each row's type and event, but for the time of the listen Rasa adds to a new tracker."""
+def stored_rows(url: str) -> list[tuple[Any, ...]]:
+    """Each row but its id, without the time of the listen Rasa adds to a new tracker."""
     engine = sqlalchemy.create_engine(url)
     with engine.connect() as connection:
         rows = connection.execute(
-            sqlalchemy.text("SELECT type_name, timestamp, data FROM events ORDER BY id")
+            sqlalchemy.text(
+                "SELECT sender_id, type_name, timestamp, intent_name, action_name, data "
+                "FROM events ORDER BY id"
+            )
         ).all()
     engine.dispose()
+    timeless = {"timestamp": None}
     return [
-        (r.type_name, json.loads(r.data) | ({"timestamp": None} if r.timestamp < NOW else {}))
+        (*r[:5], json.loads(r.data))
+        if r.timestamp >= NOW
+        else (*r[:2], None, *r[3:5], json.loads(r.data) | timeless)
         for r in rows
     ]
 
