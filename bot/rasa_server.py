@@ -92,6 +92,37 @@ def resolve_event_types_once() -> None:
     Event.resolve_by_type = staticmethod(resolve_by_type)
 
 
+def classifier_weights_by_feature_once() -> None:
+    """Make the intent classifier keep its weights in the order its prediction reads them.
+
+    scikit-learn predicts with ``X @ coef_.T``; with ``coef_`` in row order, scipy copies the
+    whole transposed matrix (classes times features, 5 MiB here) for every message: most of the
+    0.6 ms a prediction took. Stored column-ordered, the transpose is read in place: the same
+    numbers multiplied in the same order, so the same probabilities, in 0.09 ms.
+
+    Raises:
+        RuntimeError: this Rasa no longer has the method replaced here (an upgrade changed it).
+    """
+    import numpy as np
+    from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+
+    original = LogisticRegressionClassifier.__dict__.get("load")
+    if not isinstance(original, classmethod):
+        raise RuntimeError("LogisticRegressionClassifier.load is gone: review bot/rasa_server")
+    if original.__func__.__module__ == __name__:
+        return
+
+    def load(cls: type[LogisticRegressionClassifier], *args: Any, **kwargs: Any) -> Any:
+        """Rasa's load, with the loaded weights stored column-ordered."""
+        component = original.__func__(cls, *args, **kwargs)
+        weights = getattr(component.clf, "coef_", None)
+        if weights is not None:
+            component.clf.coef_ = np.asfortranarray(weights)
+        return component
+
+    LogisticRegressionClassifier.load = classmethod(load)
+
+
 # Seconds past a JWT's expiry that Rasa still accepts it, for clocks a little apart. sanic-jwt
 # (Rasa's JWT check) allows 180 by default, which would let a one-minute console JWT work for four.
 JWT_LEEWAY_SECONDS = 10
@@ -197,6 +228,7 @@ def main() -> None:
 
     validate_action_responses_once()
     resolve_event_types_once()
+    classifier_weights_by_feature_once()
     limit_jwt_leeway(os.environ)
     sys.argv = rasa_arguments(sys.argv)
     rasa_main()
