@@ -26,6 +26,7 @@ from jsonschema import ValidationError
 from jsonschema.validators import validator_for
 
 from bot.runtime import tensorflow_stand_in
+from bot.runtime.graph_in_order import run_graphs_in_order
 
 
 def validate_action_responses_once() -> None:
@@ -229,6 +230,7 @@ def main() -> None:
     validate_action_responses_once()
     resolve_event_types_once()
     classifier_weights_by_feature_once()
+    run_graphs_in_order()
     limit_jwt_leeway(os.environ)
     sys.argv = rasa_arguments(sys.argv)
     rasa_main()
