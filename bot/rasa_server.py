@@ -124,6 +124,49 @@ def classifier_weights_by_feature_once() -> None:
     LogisticRegressionClassifier.load = classmethod(load)
 
 
+def classifier_combines_sentence_features_only_once() -> None:
+    """Make the intent classifier combine only the sentence features it classifies on.
+
+    Rasa's classifier asks the message for its combined sparse features, which stacks both the
+    per-token and the sentence features of every featurizer, and then uses the sentence ones
+    only: 0.66 ms per message, 0.27 ms for the sentence half alone. This combines the sentence
+    features with Rasa's own method, so the matrix, and the prediction, are the same.
+
+    Raises:
+        RuntimeError: this Rasa no longer has the methods used here (an upgrade changed them).
+    """
+    from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+    from rasa.shared.nlu.constants import TEXT
+    from rasa.shared.nlu.training_data.message import Message
+    from scipy.sparse import csr_matrix, hstack, vstack
+
+    original = LogisticRegressionClassifier.__dict__.get("_create_X")
+    needed = ("_filter_sparse_features", "_combine_features", "get_dense_features")
+    if original is None or not all(hasattr(Message, name) for name in needed):
+        raise RuntimeError("the intent classifier's features changed: review bot/rasa_server")
+    if original.__module__ == __name__:
+        return
+
+    def _create_X(self: Any, messages: list[Message]) -> Any:
+        """Rasa's matrix of sentence features (sparse, then dense), one row per message."""
+        rows = []
+        for message in messages:
+            _, sentence = message._filter_sparse_features(TEXT, [])
+            sparse = Message._combine_features(sentence, [])
+            dense = message.get_dense_features(attribute=TEXT)[1]
+            rows.append(
+                hstack(
+                    [
+                        csr_matrix(sparse.features if sparse else []),
+                        csr_matrix(dense.features if dense else []),
+                    ]
+                )
+            )
+        return vstack(rows)
+
+    LogisticRegressionClassifier._create_X = _create_X
+
+
 # Seconds past a JWT's expiry that Rasa still accepts it, for clocks a little apart. sanic-jwt
 # (Rasa's JWT check) allows 180 by default, which would let a one-minute console JWT work for four.
 JWT_LEEWAY_SECONDS = 10
@@ -230,6 +273,7 @@ def main() -> None:
     validate_action_responses_once()
     resolve_event_types_once()
     classifier_weights_by_feature_once()
+    classifier_combines_sentence_features_only_once()
     run_graphs_in_order()
     limit_jwt_leeway(os.environ)
     sys.argv = rasa_arguments(sys.argv)

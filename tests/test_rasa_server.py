@@ -12,6 +12,7 @@ from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 
 from bot.rasa_server import (
+    classifier_combines_sentence_features_only_once,
     classifier_weights_by_feature_once,
     resolve_event_types_once,
     validate_action_responses_once,
@@ -101,3 +102,36 @@ def test_the_loaded_intent_classifier_predicts_the_same_reading_its_weights_in_p
 
     assert loaded.clf.coef_.T.flags.c_contiguous  # what the product reads, without a copy
     assert np.array_equal(loaded.clf.predict_proba(features), expected)
+
+
+def test_the_classifier_gets_the_same_matrix_from_sentence_features_alone() -> None:
+    from rasa.nlu.classifiers.logistic_regression_classifier import (
+        LogisticRegressionClassifier,
+    )
+    from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, FEATURE_TYPE_SEQUENCE, TEXT
+    from rasa.shared.nlu.training_data.features import Features
+    from rasa.shared.nlu.training_data.message import Message
+
+    rasas = LogisticRegressionClassifier._create_X
+
+    def message(seed: int, dense: bool) -> Message:
+        features = []
+        for origin, width in (("counts", 40), ("chars", 70), ("regex", 5)):
+            for kind, rows in ((FEATURE_TYPE_SEQUENCE, 6), (FEATURE_TYPE_SENTENCE, 1)):
+                matrix = scipy.sparse.random(rows, width, density=0.3, random_state=seed)
+                features.append(Features(matrix.tocoo(), kind, TEXT, origin))
+                seed += 1
+        if dense:
+            features.append(Features(np.ones((1, 3)), FEATURE_TYPE_SENTENCE, TEXT, "dense"))
+        return Message(data={TEXT: "words"}, features=features)
+
+    classifier_combines_sentence_features_only_once()
+    classifier_combines_sentence_features_only_once()  # a second call changes nothing
+    assert LogisticRegressionClassifier._create_X is not rasas
+    for dense in (False, True):
+        messages = [message(seed, dense) for seed in (1, 50, 99)]
+        ours = LogisticRegressionClassifier._create_X(None, messages)
+        expected = rasas(None, messages)
+        assert ours.shape == expected.shape == (3, 115 + 3 * dense)
+        assert ours.dtype == expected.dtype
+        assert np.array_equal(ours.toarray(), expected.toarray())
