@@ -1,4 +1,4 @@
-"""Each server's resident memory after start-up and after some load, and the start-up time.
+"""Each server's memory after start-up and after some load, its CPU time per message, start-up.
 
 ``make bench`` reports peaks against the stock assistant; this measures our deployment alone in
 about a minute, for comparing one change with the code before it (run it in each checkout):
@@ -22,6 +22,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from benchmarks.cpu import cpu_seconds
 from benchmarks.load import drive, first_answer
 from benchmarks.memory import tree_rss_bytes
 from benchmarks.scripts import OURS
@@ -43,6 +44,11 @@ def rss_mib(stack: Stack) -> dict[str, float]:
         for s in stack.servers
         if s.process is not None
     }
+
+
+def cpu_seconds_now(stack: Stack) -> dict[str, float]:
+    """User and system CPU time each server has used so far, in seconds."""
+    return {s.name: cpu_seconds(s.process.pid) for s in stack.servers if s.process is not None}
 
 
 def maps_tensorflow(stack: Stack) -> bool:
@@ -73,7 +79,9 @@ def measure(model: Path, users: int, messages: int, folder: Path, base: int) -> 
         asyncio.run(first_answer(url, TIMEOUT_SECONDS, headers))
         startup = time.perf_counter() - started
         after_start = rss_mib(stack)
+        cpu_before = cpu_seconds_now(stack)
         level = asyncio.run(drive(url, OURS, users, messages, TIMEOUT_SECONDS, headers))
+        cpu_after = cpu_seconds_now(stack)
         after_load = rss_mib(stack)
         tensorflow = maps_tensorflow(stack)
     finally:
@@ -83,6 +91,11 @@ def measure(model: Path, users: int, messages: int, folder: Path, base: int) -> 
         "rss_mib_after_start": after_start | {"all": round(sum(after_start.values()), 1)},
         f"rss_mib_after_{messages}_messages": after_load
         | {"all": round(sum(after_load.values()), 1)},
+        # Robust to other work on the machine, unlike throughput.
+        "cpu_ms_per_message": {
+            name: round((cpu_after[name] - cpu_before[name]) * 1000 / messages, 2)
+            for name in cpu_after
+        },
         "rasa_maps_tensorflow": tensorflow,
         "load": {k: v for k, v in level.summary().items() if k in ("throughput", "errors")},
     }

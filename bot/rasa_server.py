@@ -26,6 +26,7 @@ from jsonschema import ValidationError
 from jsonschema.validators import validator_for
 
 from bot.runtime import tensorflow_stand_in
+from bot.runtime.graph_in_order import run_graphs_in_order
 
 
 def validate_action_responses_once() -> None:
@@ -90,6 +91,80 @@ def resolve_event_types_once() -> None:
         return found
 
     Event.resolve_by_type = staticmethod(resolve_by_type)
+
+
+def classifier_weights_by_feature_once() -> None:
+    """Make the intent classifier keep its weights in the order its prediction reads them.
+
+    scikit-learn predicts with ``X @ coef_.T``; with ``coef_`` in row order, scipy copies the
+    whole transposed matrix (classes times features, 5 MiB here) for every message: most of the
+    0.6 ms a prediction took. Stored column-ordered, the transpose is read in place: the same
+    numbers multiplied in the same order, so the same probabilities, in 0.09 ms.
+
+    Raises:
+        RuntimeError: this Rasa no longer has the method replaced here (an upgrade changed it).
+    """
+    import numpy as np
+    from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+
+    original = LogisticRegressionClassifier.__dict__.get("load")
+    if not isinstance(original, classmethod):
+        raise RuntimeError("LogisticRegressionClassifier.load is gone: review bot/rasa_server")
+    if original.__func__.__module__ == __name__:
+        return
+
+    def load(cls: type[LogisticRegressionClassifier], *args: Any, **kwargs: Any) -> Any:
+        """Rasa's load, with the loaded weights stored column-ordered."""
+        component = original.__func__(cls, *args, **kwargs)
+        weights = getattr(component.clf, "coef_", None)
+        if weights is not None:
+            component.clf.coef_ = np.asfortranarray(weights)
+        return component
+
+    LogisticRegressionClassifier.load = classmethod(load)
+
+
+def classifier_combines_sentence_features_only_once() -> None:
+    """Make the intent classifier combine only the sentence features it classifies on.
+
+    Rasa's classifier asks the message for its combined sparse features, which stacks both the
+    per-token and the sentence features of every featurizer, and then uses the sentence ones
+    only: 0.66 ms per message, 0.27 ms for the sentence half alone. This combines the sentence
+    features with Rasa's own method, so the matrix, and the prediction, are the same.
+
+    Raises:
+        RuntimeError: this Rasa no longer has the methods used here (an upgrade changed them).
+    """
+    from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+    from rasa.shared.nlu.constants import TEXT
+    from rasa.shared.nlu.training_data.message import Message
+    from scipy.sparse import csr_matrix, hstack, vstack
+
+    original = LogisticRegressionClassifier.__dict__.get("_create_X")
+    needed = ("_filter_sparse_features", "_combine_features", "get_dense_features")
+    if original is None or not all(hasattr(Message, name) for name in needed):
+        raise RuntimeError("the intent classifier's features changed: review bot/rasa_server")
+    if original.__module__ == __name__:
+        return
+
+    def _create_X(self: Any, messages: list[Message]) -> Any:
+        """Rasa's matrix of sentence features (sparse, then dense), one row per message."""
+        rows = []
+        for message in messages:
+            _, sentence = message._filter_sparse_features(TEXT, [])
+            sparse = Message._combine_features(sentence, [])
+            dense = message.get_dense_features(attribute=TEXT)[1]
+            rows.append(
+                hstack(
+                    [
+                        csr_matrix(sparse.features if sparse else []),
+                        csr_matrix(dense.features if dense else []),
+                    ]
+                )
+            )
+        return vstack(rows)
+
+    LogisticRegressionClassifier._create_X = _create_X
 
 
 # Seconds past a JWT's expiry that Rasa still accepts it, for clocks a little apart. sanic-jwt
@@ -197,6 +272,9 @@ def main() -> None:
 
     validate_action_responses_once()
     resolve_event_types_once()
+    classifier_weights_by_feature_once()
+    classifier_combines_sentence_features_only_once()
+    run_graphs_in_order()
     limit_jwt_leeway(os.environ)
     sys.argv = rasa_arguments(sys.argv)
     rasa_main()

@@ -1,14 +1,22 @@
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 from unittest import mock
 
 import jsonschema
+import numpy as np
 import pytest
+import scipy.sparse
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 
-from bot.rasa_server import resolve_event_types_once, validate_action_responses_once
+from bot.rasa_server import (
+    classifier_combines_sentence_features_only_once,
+    classifier_weights_by_feature_once,
+    resolve_event_types_once,
+    validate_action_responses_once,
+)
 
 GOOD: dict[str, Any] = {
     "events": [{"event": "slot", "name": "last_topic", "value": "pilates", "timestamp": None}],
@@ -65,3 +73,65 @@ def test_an_event_class_defined_later_is_still_found() -> None:
         type_name = "late_event_for_this_test"
 
     assert Event.resolve_by_type("late_event_for_this_test") is LateEvent
+
+
+def test_the_loaded_intent_classifier_predicts_the_same_reading_its_weights_in_place(
+    tmp_path: Path,
+) -> None:
+    from rasa.engine.graph import ExecutionContext, GraphSchema
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+    from rasa.nlu.classifiers.logistic_regression_classifier import (
+        LogisticRegressionClassifier,
+    )
+
+    storage = LocalModelStorage(tmp_path)
+    resource = Resource("intent_classifier")
+    context = ExecutionContext(GraphSchema({}), "test")
+    config = LogisticRegressionClassifier.get_default_config()
+    random = np.random.default_rng(7)
+    features = scipy.sparse.random(60, 400, density=0.05, format="csr", random_state=7)
+    trained = LogisticRegressionClassifier.create(config, storage, resource, context)
+    trained.clf.fit(features, random.choice(["greet", "ask", "thank"], size=60))
+    trained.persist()
+    expected = trained.clf.predict_proba(features)
+
+    classifier_weights_by_feature_once()
+    classifier_weights_by_feature_once()  # a second call changes nothing
+    loaded = LogisticRegressionClassifier.load(config, storage, resource, context)
+
+    assert loaded.clf.coef_.T.flags.c_contiguous  # what the product reads, without a copy
+    assert np.array_equal(loaded.clf.predict_proba(features), expected)
+
+
+def test_the_classifier_gets_the_same_matrix_from_sentence_features_alone() -> None:
+    from rasa.nlu.classifiers.logistic_regression_classifier import (
+        LogisticRegressionClassifier,
+    )
+    from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, FEATURE_TYPE_SEQUENCE, TEXT
+    from rasa.shared.nlu.training_data.features import Features
+    from rasa.shared.nlu.training_data.message import Message
+
+    rasas = LogisticRegressionClassifier._create_X
+
+    def message(seed: int, dense: bool) -> Message:
+        features = []
+        for origin, width in (("counts", 40), ("chars", 70), ("regex", 5)):
+            for kind, rows in ((FEATURE_TYPE_SEQUENCE, 6), (FEATURE_TYPE_SENTENCE, 1)):
+                matrix = scipy.sparse.random(rows, width, density=0.3, random_state=seed)
+                features.append(Features(matrix.tocoo(), kind, TEXT, origin))
+                seed += 1
+        if dense:
+            features.append(Features(np.ones((1, 3)), FEATURE_TYPE_SENTENCE, TEXT, "dense"))
+        return Message(data={TEXT: "words"}, features=features)
+
+    classifier_combines_sentence_features_only_once()
+    classifier_combines_sentence_features_only_once()  # a second call changes nothing
+    assert LogisticRegressionClassifier._create_X is not rasas
+    for dense in (False, True):
+        messages = [message(seed, dense) for seed in (1, 50, 99)]
+        ours = LogisticRegressionClassifier._create_X(None, messages)
+        expected = rasas(None, messages)
+        assert ours.shape == expected.shape == (3, 115 + 3 * dense)
+        assert ours.dtype == expected.dtype
+        assert np.array_equal(ours.toarray(), expected.toarray())

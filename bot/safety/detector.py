@@ -121,6 +121,10 @@ class _FirstWords:
     by_word: dict[str, tuple[int, ...]]
     # Phrases that start with a regular expression may start at any token.
     by_regex: tuple[int, ...]
+    # The first words, or None when a phrase may start at any token (it starts with a regex):
+    # most tokens start none of a concept's phrases, and this tells without building the list of
+    # candidates (which had become most of the detector's time).
+    first_words: frozenset[str] | None
 
     @classmethod
     def of(cls, phrases: tuple[Phrase, ...]) -> _FirstWords:
@@ -129,7 +133,8 @@ class _FirstWords:
             if not phrase[0].startswith(REGEX_PREFIX):
                 by_word.setdefault(phrase[0], []).append(n)
         by_regex = tuple(n for n, p in enumerate(phrases) if p[0].startswith(REGEX_PREFIX))
-        return cls(phrases, {w: tuple(ns) for w, ns in by_word.items()}, by_regex)
+        first_words = None if by_regex else frozenset(by_word)
+        return cls(phrases, {w: tuple(ns) for w, ns in by_word.items()}, by_regex, first_words)
 
     def candidates(self, forms: frozenset[str]) -> list[Phrase]:
         """The phrases that may start at a token with these forms, in lexicon order."""
@@ -260,7 +265,10 @@ class Detector:
             self._first_words[phrases] = _FirstWords.of(phrases)
         index = self._first_words[phrases]
         found = []
+        first_words = index.first_words
         for i in range(start, end):
+            if first_words is not None and first_words.isdisjoint(words[i]):
+                continue
             for phrase in index.candidates(words[i]):
                 stop = i + len(phrase)
                 if stop <= end and all(self._is(w, words[i + k]) for k, w in enumerate(phrase)):

@@ -128,3 +128,20 @@ def test_highest_urgency_wins(detector: Detector, analyzer: Analyzer) -> None:
     report = detector.detect(analyzer.nlp("I'm flaring and my chest feels tight and heavy"))
     assert report.urgency == Urgency.EMERGENCY
     assert {f.sign for f in report.findings} == {"flare", "chest_pain"}
+
+
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
+        # Phrases starting with a pattern may start at any token, here one no word starts.
+        ("at 180/110 should I still stretch today?", "high_blood_pressure"),
+        ("the bike took my heart rate to 165", "racing_heart"),
+        # A misspelt first word is matched by the word it misspells.
+        ("I have chesst pain when I walk", "chest_pain"),
+    ],
+)
+def test_a_phrase_is_found_wherever_it_may_start(
+    detector: Detector, analyzer: Analyzer, text: str, sign: str
+) -> None:
+    report = detector.detect(analyzer.nlp(text))
+    assert sign in {f.sign for f in report.findings}
