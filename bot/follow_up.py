@@ -58,6 +58,13 @@ ONLY_A_CHOICE = re.compile(
 # "you" in a chat intent is about the assistant ("what's your name?", "can you do that?").
 ABOUT_THE_ASSISTANT = re.compile(r"\b(?:you|your|yours|yourself|bot|robot)\b", re.IGNORECASE)
 SENTENCES = re.compile(r"(?<=[.!?,;])\s+")
+# Words that ask for the rest of the last answer ("tell me more", "go on", "the long version").
+MORE_WORDS = re.compile(
+    r"\b(?:mo(?:re|er)|go\s+on|carry\s+on|keep\s+going|continue|rest\s+of|long(?:er)?\s+version"
+    r"|details?|elaborate|expand)\b",
+    re.IGNORECASE,
+)
+MORE_REQUEST_WORDS = 8
 
 
 def points_back(text: str) -> bool:
@@ -100,6 +107,15 @@ def leans_back(text: str) -> bool:
     if len(clause.split()) > FOLLOW_UP_CLAUSE_WORDS or not ASKS.search(clause):
         return False
     return any(p.search(clause) for p in (SOMEONE_ELSE, ONLY_HOW_OR_WHY, ONLY_A_CHOICE))
+
+
+def asks_for_more(text: str) -> bool:
+    """Whether a typed message only asks for more of the last answer ("more please", "go on").
+
+    The classifier also files whole questions under "tell me more" ("do they know much about it
+    yet?"): those ask something of their own and deserve an answer, not the last one's detail.
+    """
+    return len(text.split()) <= MORE_REQUEST_WORDS and MORE_WORDS.search(text) is not None
 
 
 def about_the_assistant(text: str) -> bool:

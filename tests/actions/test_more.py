@@ -101,3 +101,27 @@ async def test_a_crisis_reply_carries_no_exercise_disclaimer(
     assert message["custom"]["disclaimer_texts"] == []
     assert "Please note" not in message["text"]
     assert guide.composer.contacts["crisis_line"] in message["text"]
+
+
+async def test_a_question_filed_as_more_is_answered_as_a_follow_up(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    events = [
+        {"event": "session_started"},
+        {"event": "user", "text": "is swimming ok"},
+        {
+            "event": "bot",
+            "text": "...",
+            "data": {"custom": {"type": "answer", "topic": "hydrotherapy", "entries": []}},
+        },
+        {"event": "user", "text": "do they know much about it yet?"},
+    ]
+    tracker = make_tracker(
+        "tell_me_more",
+        "do they know much about it yet?",
+        slots={"last_topic": "hydrotherapy"},
+        events=events,
+    )
+    await ActionTellMeMore().run(dispatcher, tracker, {})
+    assert dispatcher.messages[-1]["custom"]["type"] == "answer"
+    assert dispatcher.messages[-1]["custom"]["topic"] == "hydrotherapy"
