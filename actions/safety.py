@@ -11,6 +11,7 @@ from actions.tracker_view import Turn
 from bot.compose import Reply
 from bot.guide import Guide
 from bot.nlp.english import is_question
+from bot.routing import Question
 from bot.safety.lexicon import Urgency
 
 # Cited when the urgency comes from the user's own button, with no sign found in words.
@@ -39,12 +40,22 @@ class ActionSafety(ReplyAction):
         if urgency in {u.value for u in Urgency}:
             sources = report.get("sources") or GENERAL_WARNING_SOURCES
             reply = composer.red_flag(Urgency(urgency), sources)
-            return reply, [SlotSet("safety_flag", urgency)]
+            return reply, [SlotSet("safety_flag", urgency), *_subject_named(guide, turn)]
         if not report.get("uncertain") and is_question(turn.question):
             not_covered = guide.not_covered(turn.question, turn.text)
             if not_covered is not None:
                 return not_covered, []
         return composer.clarify_warning_sign(), []
+
+
+def _subject_named(guide: Guide, turn: Turn) -> list[EventType]:
+    """Remember what a warning-sign message named ("breathless after swimming"), if anything.
+
+    The warning sign is the reply; a follow-up ("so can I still do it?") then continues the
+    subject the message was about rather than finding nothing to continue.
+    """
+    topic = guide.router.deciding_topic(Question(turn.text, turn.entities))
+    return [] if topic is None else [SlotSet("last_topic", topic)]
 
 
 class ActionDeclineMedical(ReplyAction):

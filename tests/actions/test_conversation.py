@@ -233,3 +233,33 @@ async def test_medical_question_is_declined(
     assert message["custom"]["type"] == "out_of_scope"
     assert "doctor" in message["text"]
     assert "medicines or doses" in message["text"]
+
+
+async def test_a_warning_sign_reply_remembers_the_subject_for_a_follow_up(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    safety = {"crisis": False, "urgency": "same_day", "signs": ["x"], "sources": ["nni-myositis"]}
+    tracker = make_tracker(
+        "report_warning_sign",
+        "I get so breathless after swimming now",
+        {"exercise_type": "hydrotherapy"},
+        safety=safety,
+    )
+    events = await ActionSafety().run(dispatcher, tracker, {})
+    (message,) = dispatcher.messages
+    assert message["custom"]["type"] == "red_flag"
+    assert SlotSet("last_topic", "hydrotherapy") in events
+
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    follow_up = make_tracker("inform", "so can I still do it?", slots=slots)
+    await ActionAnswer().run(dispatcher, follow_up, {})
+    assert dispatcher.messages[-1]["custom"]["topic"] == "hydrotherapy"
+
+
+async def test_a_warning_sign_naming_nothing_sets_no_subject(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    safety = {"crisis": False, "urgency": "review", "signs": ["x"], "sources": ["nni-myositis"]}
+    tracker = make_tracker("report_warning_sign", "my legs are weaker this week", safety=safety)
+    events = await ActionSafety().run(dispatcher, tracker, {})
+    assert not [e for e in events if e.get("name") == "last_topic"]
