@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 from dataclasses import asdict, replace
-from datetime import date
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -38,7 +37,6 @@ def record(
     author_id: int | None,
     reviewer_id: int | None,
     reason: str,
-    next_review: date | None,
 ) -> Version:
     """Add ``entry`` (at its version) to the history and return the recorded version."""
     recorded = Version(
@@ -49,7 +47,7 @@ def record(
         reviewer_id=reviewer_id,
         published_at=time.time(),
         reason=reason,
-        next_review=next_review,
+        next_review=entry.next_review,
     )
     conn.execute(insert(tables.versions).values(**asdict(recorded)))
     return recorded
@@ -87,7 +85,6 @@ def record_load(conn: Connection, entries: Iterable[Entry]) -> list[Entry]:
                 author_id=None,
                 reviewer_id=None,
                 reason=LOADED_REASON,
-                next_review=entry.next_review,
             )
         loaded.append(entry)
     return loaded

@@ -56,7 +56,6 @@ def publish(
         author_id=author_id,
         reviewer_id=reviewer_id,
         reason=reason,
-        next_review=entry.next_review,
     )
     state.bump(conn)
     return recorded
