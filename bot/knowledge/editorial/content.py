@@ -8,21 +8,6 @@ from typing import Any
 
 from bot.knowledge.schema import Entry
 
-# What a version records; the position is the file's order, not part of the wording.
-CONTENT_FIELDS = (
-    "id",
-    "topic",
-    "subtypes",
-    "answer",
-    "detail",
-    "sources",
-    "evidence",
-    "reviewed",
-    "reviewed_by",
-    "next_review",
-    "keywords",
-)
-
 
 def entry_content(entry: Entry) -> dict[str, Any]:
     """Return what a version of ``entry`` records, as JSON-ready values."""
