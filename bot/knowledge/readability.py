@@ -96,26 +96,24 @@ def unexplained_terms(text: str) -> list[str]:
 
 def answer_problems(text: str) -> list[str]:
     """Return why an answer is too hard to read, or nothing when it keeps every limit."""
-    figures = measure(text)
-    problems = []
-    if figures.grade > ANSWER_MAX_GRADE:
-        problems.append(f"grade {figures.grade} is above {ANSWER_MAX_GRADE}")
-    if figures.words > ANSWER_MAX_WORDS:
-        problems.append(f"{figures.words} words, more than {ANSWER_MAX_WORDS}")
-    if figures.longest_sentence > SENTENCE_MAX_WORDS:
-        problems.append(
-            f"a sentence of {figures.longest_sentence} words, more than {SENTENCE_MAX_WORDS}"
-        )
+    problems = _limit_problems(text, ANSWER_MAX_GRADE, ANSWER_MAX_WORDS)
     problems.extend(f"'{term}' is not explained" for term in unexplained_terms(text))
     return problems
 
 
 def detail_problems(text: str) -> list[str]:
     """Return why a detail (the "Tell me more" text) is too hard to read, or nothing."""
+    return _limit_problems(text, DETAIL_MAX_GRADE, max_words=None)
+
+
+def _limit_problems(text: str, max_grade: float, max_words: int | None) -> list[str]:
+    """Return the limits ``text`` breaks: grade, length (when limited) and sentence length."""
     figures = measure(text)
     problems = []
-    if figures.grade > DETAIL_MAX_GRADE:
-        problems.append(f"grade {figures.grade} is above {DETAIL_MAX_GRADE}")
+    if figures.grade > max_grade:
+        problems.append(f"grade {figures.grade} is above {max_grade}")
+    if max_words is not None and figures.words > max_words:
+        problems.append(f"{figures.words} words, more than {max_words}")
     if figures.longest_sentence > SENTENCE_MAX_WORDS:
         problems.append(
             f"a sentence of {figures.longest_sentence} words, more than {SENTENCE_MAX_WORDS}"
