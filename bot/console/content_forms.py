@@ -6,13 +6,13 @@ exactly what is checked when the draft is saved.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from multidict import MultiDictProxy
 
+from bot.knowledge.editorial.validation import split_items
 from bot.knowledge.schema import ALL_SUBTYPES, SUBTYPES
 
 # The editable fields, in the order the form shows them, with their labels.
@@ -27,7 +27,6 @@ FIELD_LABELS: dict[str, str] = {
 TEXT_FIELDS = ("answer", "detail", "evidence")
 LIST_FIELDS = ("sources", "keywords")
 SUBTYPE_CHOICES = (ALL_SUBTYPES, *SUBTYPES)
-_SEPARATOR = re.compile(r"\s*[,\n]\s*")
 
 
 @dataclass(frozen=True)
@@ -50,10 +49,6 @@ def _text(value: str) -> str:
     return " ".join(value.split())
 
 
-def _items(value: str) -> list[str]:
-    return [item for item in _SEPARATOR.split(value.strip()) if item]
-
-
 def fields_from_form(form: MultiDictProxy[Any]) -> dict[str, Any]:
     """The service's ``fields`` from a submitted draft form (missing fields count as empty)."""
     fields: dict[str, Any] = {}
@@ -63,7 +58,7 @@ def fields_from_form(form: MultiDictProxy[Any]) -> dict[str, Any]:
     fields["detail"] = fields["detail"] or None
     for name in LIST_FIELDS:
         value = form.get(name, "")
-        fields[name] = _items(value) if isinstance(value, str) else []
+        fields[name] = split_items(value) if isinstance(value, str) else []
     fields["subtypes"] = [s for s in form.getall("subtypes", []) if isinstance(s, str)]
     return fields
 

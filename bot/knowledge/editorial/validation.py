@@ -33,12 +33,17 @@ def normalise(fields: Mapping[str, Any]) -> dict[str, Any]:
     for name in EDITABLE_FIELDS:
         value = fields.get(name)
         if name in _LIST_FIELDS and isinstance(value, str):
-            value = [item.strip() for item in re.split(r"[,\n]", value) if item.strip()]
+            value = split_items(value)
         if name == "detail" and isinstance(value, str) and not value.strip():
             value = None
         if value is not None:
             clean[name] = value
     return clean
+
+
+def split_items(text: str) -> list[str]:
+    """Return the items of a list typed as text: one per comma or line, blanks dropped."""
+    return [item.strip() for item in re.split(r"[,\n]", text) if item.strip()]
 
 
 def entry_id_for(
