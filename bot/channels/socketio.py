@@ -5,7 +5,7 @@ Rasa 3.6's socket.io output spreads a custom JSON message into keyword arguments
 browser. Here a custom message arrives as {"custom": {...}}, the same shape the REST channel
 uses, so the widget, the channels and the tests read one contract. Incoming messages pass the
 input guard like every channel's; a malformed one (not an object, no session, text that is not a
-string) is dropped with a warning, as Rasa drops one without a session.
+string, or no data at all) is dropped with a warning, as Rasa drops one without a session.
 
 Stock Rasa lets any client join any room by naming a session id, and takes a message's
 conversation from the session id the message carries. Here the widget's session id is a secret
@@ -62,7 +62,7 @@ class PayloadSocketIOInput(SocketIOInput):
         sio = webhook.ctx.sio
         self.sio = sio
 
-        async def session_request(sid: str, data: Any) -> None:
+        async def session_request(sid: str, data: Any = None) -> None:
             """Join the conversation the widget's secret opens (a new one if it sends none)."""
             fields = data if isinstance(data, dict) else {}
             secret = fields.get("session_id") or uuid.uuid4().hex
@@ -78,7 +78,7 @@ class PayloadSocketIOInput(SocketIOInput):
             await sio.save_session(sid, {"conversation": conversation}, namespace=self.namespace)
             await sio.emit("session_confirm", secret, room=sid)
 
-        async def handle_message(sid: str, data: Any) -> None:
+        async def handle_message(sid: str, data: Any = None) -> None:
             """Hand on a well-formed message; anything else has no one to answer, so is dropped."""
             fields = data if isinstance(data, dict) else {}
             sender_id = (await sio.get_session(sid, namespace=self.namespace)).get("conversation")

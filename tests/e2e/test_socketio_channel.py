@@ -60,3 +60,19 @@ def test_a_connection_changing_its_session_every_message_is_limited(stack: Stack
         while "answer" not in types:
             types.append(other_received.get(timeout=WAIT).get("custom", {}).get("type"))
     assert "limit" not in types
+
+
+@pytest.mark.parametrize("event", ["session_request", "user_uttered"])
+@pytest.mark.parametrize("data", [None, 7, "text", ["a"], {"session_id": ["a"], "message": 3}])
+def test_a_malformed_event_is_dropped_and_the_connection_still_answers(
+    stack: Stack, event: str, data: Any
+) -> None:
+    """An event with no data or data of the wrong shape is acknowledged, not a crashed handler."""
+    with socketio_session(stack) as (client, session, received):
+        client.call(event, data, timeout=WAIT)  # the ack comes only when the handler returned
+        if event == "session_request":  # a refused request leaves the connection's session
+            client.emit("session_request", {"session_id": session})
+        client.emit("user_uttered", {"message": "can I do pilates?", "session_id": session})
+        types: list[str] = []
+        while "answer" not in types:
+            types.append(received.get(timeout=WAIT).get("custom", {}).get("type"))
