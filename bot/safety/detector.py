@@ -228,7 +228,11 @@ class Detector:
                 dismissed.append(sign.id)
         crisis = judge(self.lexicon.crisis_patterns, negatable=False) in ("current", "uncertain")
         about_exercise = bool(occurrences(self.lexicon.medical_unless))
-        medical = not about_exercise and judge(self.lexicon.medical_patterns, False) is not None
+        # A dose question stays medical around exercise words ("an extra pred on physio days?").
+        dose = judge(self.lexicon.medical_always, False) is not None
+        medical = dose or (
+            not about_exercise and judge(self.lexicon.medical_patterns, False) is not None
+        )
         whole = (0, len(words))
         settled = self._in_past(words, range(*whole)) or self._resolved(words, whole)
         return SafetyReport(
@@ -240,8 +244,36 @@ class Detector:
             crisis_sense=bool(occurrences(self.lexicon.crisis_sense)),
             settled=settled,
             exercise_only=about_exercise
-            and not any(occurrences(p[0]) for p in self.lexicon.medical_patterns),
+            and not dose
+            and (
+                not any(occurrences(p[0]) for p in self.lexicon.medical_patterns)
+                or self._asks_about_exercise(words, clauses, occurrences)
+            ),
         )
+
+    def _asks_about_exercise(
+        self,
+        words: Sequence[frozenset[str]],
+        clauses: Sequence[tuple[int, int]],
+        occurrences: Callable[[str], list[tuple[int, int]]],
+    ) -> bool:
+        """Whether the question itself is about exercise, whatever the story names before it.
+
+        "I'm on high dose prednisone, is it safe to lift weights?" asks about weights; the
+        question is the clause before the last "?" (or the last clause), and it names exercise and
+        no medicine, diagnosis, diet or treatment.
+        """
+        marks = [i for i, forms in enumerate(words) if "?" in forms]
+        end = marks[-1] if marks else len(words)
+        start = next((a for a, b in reversed(clauses) if a < end), None)
+        if start is None:
+            return False
+
+        def inside(concept: str) -> bool:
+            return any(start <= a and b <= end for a, b in occurrences(concept))
+
+        medical = {p[0] for p in self.lexicon.medical_patterns}
+        return inside(self.lexicon.medical_unless) and not any(inside(c) for c in medical)
 
     def _forms(self, lower: str, lemma: str) -> frozenset[str]:
         return frozenset({lower, lemma, self._spell(lower)})

@@ -53,6 +53,8 @@ class Lexicon:
     crisis_sense: str
     medical_patterns: tuple[tuple[str, ...], ...]
     medical_unless: str
+    # Medical questions that words about exercise do not turn into exercise questions (doses).
+    medical_always: tuple[tuple[str, ...], ...]
     negation: tuple[Phrase, ...]
     history: tuple[Phrase, ...]
     resolution: tuple[Phrase, ...]
@@ -122,5 +124,6 @@ def read_lexicon(path: Path, source_ids: set[str] | None = None) -> Lexicon:
         crisis_sense=str(raw["crisis"]["sense"]),
         medical_patterns=tuple(tuple(p) for p in raw["medical"]["patterns"]),
         medical_unless=str(raw["medical"]["unless"]),
+        medical_always=tuple(tuple(p) for p in raw["medical"].get("always", ())),
         **cues,
     )

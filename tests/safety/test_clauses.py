@@ -236,3 +236,96 @@ def test_the_wording_is_in_the_parse_for_the_actions(
         "gibberish": False,
         **wording,
     }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can I take an extra prednisone tablet on the days I have physio?",
+        "is it ok to double up on my painkillers before a long walk?",
+        "how many paracetamol can I have before the gym?",
+    ],
+)
+def test_a_dose_question_stays_medical_around_exercise_words(
+    detector: Detector, analyzer: Analyzer, text: str
+) -> None:
+    report = detector.detect(analyzer.nlp(text))
+    assert report.medical
+    assert not report.exercise_only
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm on a high dose of prednisone, can I still lift weights?",
+        "does my statin mean I should not do strength training?",
+    ],
+)
+def test_an_exercise_question_from_someone_on_a_medicine_is_not_a_dose_question(
+    detector: Detector, analyzer: Analyzer, text: str
+) -> None:
+    assert not detector.detect(analyzer.nlp(text)).medical
+
+
+def test_a_question_about_a_biopsy_is_medical(detector: Detector, analyzer: Analyzer) -> None:
+    assert detector.detect(analyzer.nlp("will they want to do a repeat biopsy on me?")).medical
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my wife is puffing after a few words since yesterday",
+        "she is puffing when talking since this morning",
+    ],
+)
+def test_too_little_breath_to_talk_is_a_breathing_sign(
+    detector: Detector, analyzer: Analyzer, text: str
+) -> None:
+    assert "breathless" in {f.sign for f in detector.detect(analyzer.nlp(text)).findings}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my kids would be better off if I wasn't here",
+        "I keep wondering if anyone would notice if I was no longer here",
+        "my strength is going and none of this feels worth it anymore",
+    ],
+)
+def test_wishing_to_be_gone_is_a_crisis(detector: Detector, analyzer: Analyzer, text: str) -> None:
+    assert detector.detect(analyzer.nlp(text)).crisis
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm on methotrexate, is it ok to go to the gym?",
+        "I have lung disease and take steroids. can I try pilates?",
+        "I got IMNM from a statin. I walk every day now. what next?",
+        "I had to give up golf after the diagnosis, what could I do instead?",
+    ],
+)
+def test_a_question_about_exercise_after_a_medical_story_is_an_exercise_question(
+    net: SafetyNet, analyzer: Analyzer, text: str
+) -> None:
+    message = _parsed(analyzer, text, [("ask_medical", 0.6), ("ask_exercise_safety", 0.35)])
+    assert _intent(net, message) == "ask_exercise_safety"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I go to the gym a lot, should I stop the methotrexate?",
+        "I swim every day. is it ok to drink wine with my tablets?",
+        "I got IMNM from a statin, should I stop taking the statin?",
+    ],
+)
+def test_a_medical_question_after_an_exercise_story_is_still_declined(
+    net: SafetyNet, analyzer: Analyzer, text: str
+) -> None:
+    message = _parsed(analyzer, text, [("ask_medical", 0.6), ("ask_exercise_safety", 0.35)])
+    assert _intent(net, message) == "ask_medical"
+
+
+def test_stopping_it_is_stopping_a_medicine(detector: Detector, analyzer: Analyzer) -> None:
+    assert detector.detect(analyzer.nlp("how fast can I come off it?")).medical
