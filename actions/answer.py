@@ -8,6 +8,7 @@ from typing_extensions import override
 
 from actions.base import ReplyAction
 from actions.conversation import fallback
+from actions.medicine import asks_about_a_named_medicine
 from actions.tracker_view import Turn, welcomed_this_session
 from bot.compose import SMALL_TALK_INTENTS, Reply
 from bot.guide import Guide
@@ -33,6 +34,8 @@ class ActionAnswer(ReplyAction):
         not_covered = guide.not_covered(turn.question, turn.text)
         if not_covered is not None:
             return not_covered, []
+        if asks_about_a_named_medicine(turn, tracker):
+            return guide.composer.out_of_scope(), []
         topics = [guide.question_topic(q, turn.likely_intents) for q in turn.questions]
         focus = (
             guide.router.main_question(turn.intent, turn.questions, topics).entities

@@ -11,7 +11,13 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from bot.follow_up import about_the_assistant, joins_on, leans_back
+from bot.follow_up import (
+    about_the_assistant,
+    before_or_after_it,
+    joins_on,
+    leans_back,
+    names_an_activity,
+)
 from bot.knowledge.vocabulary import Vocabulary
 
 TOPIC_INTENTS: Mapping[str, str] = {
@@ -125,6 +131,14 @@ class Router:
         own = self._own(entities)
         if intent in TOPIC_INTENTS:
             topic = TOPIC_INTENTS[intent]
+            # "how many days before?" after an answer on CK tests: before the test, no routine.
+            if (
+                topic in ASPECT_TOPICS
+                and last_topic is not None
+                and last_topic not in ASPECT_TOPICS
+                and before_or_after_it(text)
+            ):
+                return last_topic
             if topic not in NAMED_OUTRANKS:
                 return topic
             decided = named or (own if topic in COARSE_TOPICS else None)
@@ -138,7 +152,12 @@ class Router:
             return self._own({"myositis_type": subtype} if subtype else {}) or topic
         if intent in UNSURE_INTENTS:
             # "for those of you with IBM, did exercise help?": the subtype's own topic.
-            return named or own or self._continued(intent, last_topic, text)
+            return (
+                named
+                or own
+                or self._continued(intent, last_topic, text)
+                or self._unknown_activity(text, subtype)
+            )
         if intent in CHAT_FOLLOW_UPS:
             return self._continued(intent, last_topic, text)
         if intent in ENTITY_INTENTS:
@@ -210,6 +229,16 @@ class Router:
             ):
                 return question
         return questions[0]
+
+    def _unknown_activity(self, text: str, subtype: str | None) -> str | None:
+        """The topic for a short question on an activity the vocabulary does not know.
+
+        "is trampolining ok?" is a question about a kind of exercise: the kinds of exercise in
+        general answer it, or the subtype's own topic for someone who named one (JDM).
+        """
+        if not names_an_activity(text):
+            return None
+        return self._own({"myositis_type": subtype} if subtype else {}) or "exercise_types"
 
     @staticmethod
     def _continued(intent: str, last_topic: str | None, text: str) -> str | None:
