@@ -10,7 +10,7 @@ from actions.base import ReplyAction
 from actions.conversation import fallback
 from actions.medicine import asks_about_a_named_medicine
 from actions.tracker_view import Turn, welcomed_this_session
-from bot.compose import SMALL_TALK_INTENTS, Reply
+from bot.compose import SMALL_TALK_INTENTS, Reply, ReplyType
 from bot.guide import Guide
 from bot.routing import FOLLOW_UP_INTENT, subject_of
 
@@ -82,8 +82,13 @@ class ActionWelcome(ActionAnswer):
 
     @override
     def respond(self, guide: Guide, turn: Turn, tracker: Tracker) -> tuple[Reply, list[EventType]]:
-        if turn.intent == "greet" and welcomed_this_session(tracker):
-            return super().respond(guide, turn, tracker)
+        if turn.intent != "greet":
+            return guide.composer.welcome(), []
+        reply, events = super().respond(guide, turn, tracker)
+        # "hi, can you help with my husband's hands?" opening a session: the answer (the welcome
+        # goes ahead of a session's first reply anyway); a plain "hello" gets the welcome.
+        if welcomed_this_session(tracker) or reply.payload["type"] == ReplyType.ANSWER.value:
+            return reply, events
         return guide.composer.welcome(), []
 
     @override

@@ -82,6 +82,11 @@ def question_clause(text: str) -> str:
     return asking[-1] if asking else text
 
 
+def asks_something(text: str) -> bool:
+    """Whether a message asks a question ("hi, can you help with her hands?"), not only greets."""
+    return ASKS.search(question_clause(text)) is not None
+
+
 def joins_on(text: str) -> bool:
     """Whether a short question adds to the previous one: it points back or joins on.
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from bot.follow_up import (
     about_the_assistant,
+    asks_something,
     before_or_after_it,
     joins_on,
     leans_back,
@@ -57,6 +58,8 @@ NAMED_OUTRANKS = COARSE_TOPICS | {"resources"}
 # Chat intents a short follow-up question is often filed under ("is that normal?" read as "no",
 # "even a high dose?" as a greeting): they continue the last topic when the words lean back on it.
 CHAT_FOLLOW_UPS = frozenset({"deny", "feedback", "greet"})
+# "are you a bot?": a short question on an unknown activity ("is boxing ok?") often gets it.
+BOT_CHALLENGE = "bot_challenge"
 # Topics that answer one aspect of whatever is being discussed (how often, who can help, the
 # studies, where to read more): after one, a follow-up still asks about the subject before it.
 ASPECT_TOPICS = frozenset(
@@ -155,11 +158,19 @@ class Router:
             return (
                 named
                 or own
-                or self._continued(intent, last_topic, text)
                 or self._unknown_activity(text, subtype)
+                or self._continued(intent, last_topic, text)
             )
         if intent in CHAT_FOLLOW_UPS:
-            return self._continued(intent, last_topic, text)
+            # "hi, can you help with my husband's hands?": a greeting that asks about what it names.
+            if named and asks_something(text):
+                return named
+            return self._unknown_activity(text, subtype) or self._continued(
+                intent, last_topic, text
+            )
+        if intent == BOT_CHALLENGE:
+            # "is boxing ok?" read as "are you a bot?": a question on an activity.
+            return self._unknown_activity(text, subtype)
         if intent in ENTITY_INTENTS:
             label, default = ENTITY_INTENTS[intent]
             # "would it be ok for my daughter too?": the question names nothing, the last did.
@@ -181,7 +192,8 @@ class Router:
             return last_topic or self.vocabulary.topic_for(
                 "myositis_type", entities["myositis_type"]
             )
-        return last_topic
+        # "what about kayaking?" after an answer on swimming: kayaking, not more on swimming.
+        return self._unknown_activity(text, subtype) or last_topic
 
     def _claimed(self, text: str) -> str | None:
         """The topic that claims a word of ``text`` ("pregnant"), if any."""
