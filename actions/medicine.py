@@ -31,8 +31,9 @@ def asks_about_a_named_medicine(turn: Turn, tracker: Tracker) -> bool:
     file it under routines. The same words after an answer on swimming name no medicine.
     """
     question = turn.question or turn.text
-    return (
-        about_the_medicine(question)
-        and points_back(question)
-        and any(medicine_names().search(t) for t in earlier_user_texts(tracker))
-    )
+    return about_the_medicine(question) and points_back(question) and medicine_named(tracker)
+
+
+def medicine_named(tracker: Tracker) -> bool:
+    """Whether the user named a medicine earlier in the session ("I'm on prednisone, ...")."""
+    return any(medicine_names().search(t) for t in earlier_user_texts(tracker))

@@ -163,3 +163,18 @@ async def test_an_activity_the_vocabulary_does_not_know_is_an_exercise_question(
 
     assert payload["type"] == "answer"
     assert payload["topic"] == topic
+
+
+async def test_a_follow_up_taken_for_medical_after_a_medicine_was_named_is_declined(
+    make_tracker: TrackerFactory,
+) -> None:
+    tracker = make_tracker(
+        "ask_medical",
+        "should I stop then?",
+        slots={"last_topic": "hydrotherapy"},
+        events=_session(("I'm on methotrexate, can I swim?", "hydrotherapy")),
+    )
+
+    payload = await _payload(ActionDeclineMedical(), tracker)
+
+    assert payload["type"] == "out_of_scope"
