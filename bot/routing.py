@@ -65,6 +65,9 @@ BOT_CHALLENGE = "bot_challenge"
 ASPECT_TOPICS = frozenset(
     {"routine_and_rest", "which_professional", "research_evidence", "resources"}
 )
+# Topics that answer a condition on whatever is being discussed ("and on steroids?", "is that ok
+# in a flare?"): after one, "how do we build her back up?" is still about the subject before it.
+CONDITION_TOPICS = frozenset({"flares_and_steroids"})
 # Intents of messages the classifier could place nowhere: "you" in them is not the assistant
 # ("did you find it helped?" on a forum), unlike in chat ("can you do that?").
 UNPLACED = frozenset({"nlu_fallback", "out_of_scope"})
@@ -82,11 +85,15 @@ def subject_of(answered: Sequence[str]) -> str | None:
     """The subject a conversation is on: its latest answered topic that is not only an aspect.
 
     After "can I swim?", "how often?" (routine and rest) and "is it ok for teenagers too?", the
-    teenagers question is about swimming, not about routines. With no subject yet, the latest
-    topic (an aspect asked first) is the subject.
+    teenagers question is about swimming, not about routines; after "and on steroids?", the
+    next follow-up is still about swimming. With no subject yet, the latest topic (an aspect or
+    a condition asked first, "I'm on prednisone, can I exercise?") is the subject.
     """
-    subjects = [t for t in answered if t not in ASPECT_TOPICS]
-    return subjects[-1] if subjects else (answered[-1] if answered else None)
+    for left_out in (ASPECT_TOPICS | CONDITION_TOPICS, ASPECT_TOPICS, frozenset[str]()):
+        subjects = [t for t in answered if t not in left_out]
+        if subjects:
+            return subjects[-1]
+    return None
 
 
 class Router:

@@ -98,6 +98,8 @@ def test_speaking_to_the_assistant_is_recognised() -> None:
         (("ibm", "research_evidence", "resources"), "ibm"),
         (("strength_training", "pain_fatigue_ck"), "pain_fatigue_ck"),
         (("routine_and_rest",), "routine_and_rest"),
+        (("children_jdm", "flares_and_steroids"), "children_jdm"),  # a condition on the subject
+        (("flares_and_steroids", "routine_and_rest"), "flares_and_steroids"),
         ((), None),
     ],
 )
