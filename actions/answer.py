@@ -8,8 +8,9 @@ from typing_extensions import override
 
 from actions.base import ReplyAction
 from actions.conversation import fallback
+from actions.medicine import asks_about_a_named_medicine
 from actions.tracker_view import Turn, welcomed_this_session
-from bot.compose import SMALL_TALK_INTENTS, Reply
+from bot.compose import SMALL_TALK_INTENTS, Reply, ReplyType
 from bot.guide import Guide
 from bot.routing import FOLLOW_UP_INTENT, subject_of
 
@@ -33,6 +34,8 @@ class ActionAnswer(ReplyAction):
         not_covered = guide.not_covered(turn.question, turn.text)
         if not_covered is not None:
             return not_covered, []
+        if asks_about_a_named_medicine(turn, tracker):
+            return guide.composer.out_of_scope(), []
         topics = [guide.question_topic(q, turn.likely_intents) for q in turn.questions]
         focus = (
             guide.router.main_question(turn.intent, turn.questions, topics).entities
@@ -79,8 +82,13 @@ class ActionWelcome(ActionAnswer):
 
     @override
     def respond(self, guide: Guide, turn: Turn, tracker: Tracker) -> tuple[Reply, list[EventType]]:
-        if turn.intent == "greet" and welcomed_this_session(tracker):
-            return super().respond(guide, turn, tracker)
+        if turn.intent != "greet":
+            return guide.composer.welcome(), []
+        reply, events = super().respond(guide, turn, tracker)
+        # "hi, can you help with my husband's hands?" opening a session: the answer (the welcome
+        # goes ahead of a session's first reply anyway); a plain "hello" gets the welcome.
+        if welcomed_this_session(tracker) or reply.payload["type"] == ReplyType.ANSWER.value:
+            return reply, events
         return guide.composer.welcome(), []
 
     @override

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from typing_extensions import override
 
+from actions.answer import ActionAnswer
 from actions.base import ReplyAction
+from actions.medicine import medicine_named
 from actions.tracker_view import Turn
 from bot.compose import Reply
+from bot.follow_up import about_the_medicine, adds_a_condition, joins_on
 from bot.guide import Guide
 from bot.nlp.english import is_question
-from bot.routing import Question
+from bot.routing import ENTITY_INTENTS, FOLLOW_UP_INTENT, TOPIC_INTENTS, Question
 from bot.safety.lexicon import Urgency
 
 # Cited when the urgency comes from the user's own button, with no sign found in words.
@@ -62,12 +67,44 @@ class ActionDeclineMedical(ReplyAction):
     """Decline questions about medicines, diagnosis and treatments kindly, with a referral.
 
     A question on a subject our sources leave out ("can I do cardio if myositis affects my
-    heart?") gets the "not covered" reply, which names the subject and offers a volunteer.
+    heart?") gets the "not covered" reply, which names the subject and offers a volunteer. A
+    follow-up that only continues an exercise answer is answered (`exercise_follow_up`).
     """
 
     action_name = "action_decline_medical"
 
     @override
     def respond(self, guide: Guide, turn: Turn, tracker: Tracker) -> tuple[Reply, list[EventType]]:
+        intent = exercise_follow_up(turn, tracker)
+        if intent is not None:
+            return ActionAnswer().respond(guide, replace(turn, intent=intent), tracker)
         not_covered = guide.not_covered(turn.question, turn.text)
         return (guide.composer.out_of_scope() if not_covered is None else not_covered), []
+
+
+def exercise_follow_up(turn: Turn, tracker: Tracker) -> str | None:
+    """The intent to answer a message taken for medical with, when it continues an exercise answer.
+
+    "and on steroids?" after an answer on yoga asks whether yoga is fine on steroids: the
+    medicine is the condition, not the question, so it gets the classifier's likeliest topic
+    (exercising on steroids) or the conversation's subject. "should I stop before the next
+    bloods then?", which the classifier alone took for medical (the safety net found no
+    medicine in it), continues the subject, unless a medicine was named earlier ("should I stop
+    then?" after "I'm on methotrexate, can I swim?" may mean the medicine). A question about the
+    medicine itself ("how quickly can I come off it?", "should I lower my dose?") is still
+    declined.
+    """
+    if not (turn.last_topic or turn.answered_topics) or not turn.text:
+        return None
+    if about_the_medicine(turn.question or turn.text):
+        return None
+    if turn.safety.get("medical"):
+        if not adds_a_condition(turn.text):
+            return None
+        return next(
+            (i for i in turn.likely_intents if i in TOPIC_INTENTS or i in ENTITY_INTENTS),
+            FOLLOW_UP_INTENT,
+        )
+    if medicine_named(tracker):
+        return None
+    return FOLLOW_UP_INTENT if joins_on(turn.text) else None

@@ -148,6 +148,14 @@ def bot_payloads(tracker: Tracker) -> list[dict[str, Any]]:
     ]
 
 
+def earlier_user_texts(tracker: Tracker) -> list[str]:
+    """What the user wrote before the latest message in the current session, oldest first."""
+    texts = [
+        str(e.get("text") or "") for e in _current_session(tracker) if e.get("event") == "user"
+    ]
+    return texts[:-1]
+
+
 def welcomed_this_session(tracker: Tracker) -> bool:
     """Whether the welcome was already sent in the current session (it is sent once a session)."""
     return any(p.get("type") == "welcome" for p in bot_payloads(tracker))

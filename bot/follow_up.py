@@ -82,6 +82,11 @@ def question_clause(text: str) -> str:
     return asking[-1] if asking else text
 
 
+def asks_something(text: str) -> bool:
+    """Whether a message asks a question ("hi, can you help with her hands?"), not only greets."""
+    return ASKS.search(question_clause(text)) is not None
+
+
 def joins_on(text: str) -> bool:
     """Whether a short question adds to the previous one: it points back or joins on.
 
@@ -121,3 +126,131 @@ def asks_for_more(text: str) -> bool:
 def about_the_assistant(text: str) -> bool:
     """Whether a message speaks to the assistant itself ("can you do that?", "are you a bot?")."""
     return ABOUT_THE_ASSISTANT.search(text) is not None
+
+
+# A condition added to the last question ("and on steroids?", "even on a high dose?", "what if
+# I'm on methotrexate?"): the same question, asked of someone on a treatment.
+OPENS_A_CONDITION = re.compile(
+    r"^\s*(?:and|but|or|even|also|still|what\s+if|how\s+about|what\s+about|on|while|whilst|with"
+    r"|during|taking)\b",
+    re.IGNORECASE,
+)
+UNDER_A_CONDITION = re.compile(r"\b(?:on|while|whilst|with|during|taking)\b", re.IGNORECASE)
+# Asks what to do with a medicine itself ("how quickly can I come off it?", "lower my dose?").
+ABOUT_THE_MEDICINE = re.compile(
+    r"\b(?:dose|doses|dosage|mg|taper\w*|wean\w*|(?:come|coming|get|getting)\s+off"
+    r"|cut(?:ting)?\s+down|stop\s+taking|side\s+effects?|prescri\w+|interact\w*|safe\s+to\s+take)\b",
+    re.IGNORECASE,
+)
+# Being on a dose is a condition ("even on a high dose?"), not a question about the dose.
+ON_A_DOSE = re.compile(
+    r"\bon\s+(?:(?:a|an|the|my|her|his|their|your)\s+)?(?:\w+\s+){0,2}dose\b", re.IGNORECASE
+)
+# "how many days before?", "how soon after?": before or after the event just talked about.
+BEFORE_OR_AFTER_IT = re.compile(
+    r"^\s*how\s+(?:long|soon|early|far|quickly|many\s+\w+|much\s+\w+)\s+"
+    r"(?:before|after|beforehand|afterwards?|ahead)\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+# An activity named by a word ending in -ing that the vocabulary may not know ("is trampolining
+# ok?", "what about kayaking?"), as the subject of a short question. Common -ing words that are
+# no activity are left out.
+NOT_ACTIVITIES = frozenset(
+    [
+        "anything",
+        "something",
+        "nothing",
+        "everything",
+        "morning",
+        "evening",
+        "during",
+        "feeling",
+        "being",
+        "thing",
+        "spring",
+        "string",
+        "swelling",
+        "bleeding",
+        "aching",
+        "choking",
+        "breathing",
+        "swallowing",
+        "coughing",
+        "tingling",
+        "burning",
+        "wasting",
+        "falling",
+        "tripping",
+        "going",
+        "doing",
+        "getting",
+        "saying",
+        "talking",
+        "asking",
+        "thinking",
+        "looking",
+        "trying",
+        "having",
+        "making",
+        "coming",
+        "taking",
+        "wondering",
+        "helping",
+        "waiting",
+        "using",
+        "starting",
+        "kidding",
+        "joking",
+        "happening",
+        "working",
+        "exercising",
+        "training",
+    ]
+)
+ACTIVITY_QUESTION = re.compile(
+    r"^\s*(?:(?:and|so|but)\s+)?(?:(?:is|would|could|does|what\s+about|how\s+about"
+    r"|(?:can|could|should|may)\s+(?:i|he|she|we|they|you)\s+(?:go|do|try|start|take\s+up))\s+)?"
+    r"(?P<activity>[a-z]{3,}ing)\b(?:\s+(?:ok|okay|alright|all\s+right|safe|good|allowed|fine"
+    r"|too|again))?\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+
+
+def about_the_medicine(text: str) -> bool:
+    """Whether a message asks what to do with a medicine itself (doses, coming off, tapering).
+
+    Being on a dose is a condition, not such a question ("even on a high dose?").
+    """
+    return ABOUT_THE_MEDICINE.search(ON_A_DOSE.sub(" ", text)) is not None
+
+
+def adds_a_condition(text: str) -> bool:
+    """Whether a short question only adds a treatment condition to the last one.
+
+    "and on steroids?" after an answer on yoga asks whether yoga is fine on steroids: an
+    exercise question, though it names a medicine. "how quickly can I come off it?" asks
+    about the medicine itself, so it does not qualify.
+    """
+    clause = question_clause(text)
+    return (
+        len(clause.split()) <= FOLLOW_UP_CLAUSE_WORDS
+        and ASKS.search(clause) is not None
+        and OPENS_A_CONDITION.search(clause) is not None
+        and UNDER_A_CONDITION.search(clause) is not None
+        and not about_the_medicine(clause)
+    )
+
+
+def before_or_after_it(text: str) -> bool:
+    """Whether a question asks only how long before or after something ("how many days before?").
+
+    The something is the event the conversation is on (a blood test, a session), so the
+    question continues that subject rather than asking about routines in general.
+    """
+    return BEFORE_OR_AFTER_IT.search(question_clause(text)) is not None
+
+
+def names_an_activity(text: str) -> bool:
+    """Whether a short question is on an activity, maybe one the vocabulary lacks ("kayaking?")."""
+    match = ACTIVITY_QUESTION.search(question_clause(text))
+    return match is not None and match.group("activity").lower() not in NOT_ACTIVITIES

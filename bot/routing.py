@@ -11,7 +11,14 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from bot.follow_up import about_the_assistant, joins_on, leans_back
+from bot.follow_up import (
+    about_the_assistant,
+    asks_something,
+    before_or_after_it,
+    joins_on,
+    leans_back,
+    names_an_activity,
+)
 from bot.knowledge.vocabulary import Vocabulary
 
 TOPIC_INTENTS: Mapping[str, str] = {
@@ -51,11 +58,16 @@ NAMED_OUTRANKS = COARSE_TOPICS | {"resources"}
 # Chat intents a short follow-up question is often filed under ("is that normal?" read as "no",
 # "even a high dose?" as a greeting): they continue the last topic when the words lean back on it.
 CHAT_FOLLOW_UPS = frozenset({"deny", "feedback", "greet"})
+# "are you a bot?": a short question on an unknown activity ("is boxing ok?") often gets it.
+BOT_CHALLENGE = "bot_challenge"
 # Topics that answer one aspect of whatever is being discussed (how often, who can help, the
 # studies, where to read more): after one, a follow-up still asks about the subject before it.
 ASPECT_TOPICS = frozenset(
     {"routine_and_rest", "which_professional", "research_evidence", "resources"}
 )
+# Topics that answer a condition on whatever is being discussed ("and on steroids?", "is that ok
+# in a flare?"): after one, "how do we build her back up?" is still about the subject before it.
+CONDITION_TOPICS = frozenset({"flares_and_steroids"})
 # Intents of messages the classifier could place nowhere: "you" in them is not the assistant
 # ("did you find it helped?" on a forum), unlike in chat ("can you do that?").
 UNPLACED = frozenset({"nlu_fallback", "out_of_scope"})
@@ -73,11 +85,15 @@ def subject_of(answered: Sequence[str]) -> str | None:
     """The subject a conversation is on: its latest answered topic that is not only an aspect.
 
     After "can I swim?", "how often?" (routine and rest) and "is it ok for teenagers too?", the
-    teenagers question is about swimming, not about routines. With no subject yet, the latest
-    topic (an aspect asked first) is the subject.
+    teenagers question is about swimming, not about routines; after "and on steroids?", the
+    next follow-up is still about swimming. With no subject yet, the latest topic (an aspect or
+    a condition asked first, "I'm on prednisone, can I exercise?") is the subject.
     """
-    subjects = [t for t in answered if t not in ASPECT_TOPICS]
-    return subjects[-1] if subjects else (answered[-1] if answered else None)
+    for left_out in (ASPECT_TOPICS | CONDITION_TOPICS, ASPECT_TOPICS, frozenset[str]()):
+        subjects = [t for t in answered if t not in left_out]
+        if subjects:
+            return subjects[-1]
+    return None
 
 
 class Router:
@@ -125,6 +141,14 @@ class Router:
         own = self._own(entities)
         if intent in TOPIC_INTENTS:
             topic = TOPIC_INTENTS[intent]
+            # "how many days before?" after an answer on CK tests: before the test, no routine.
+            if (
+                topic in ASPECT_TOPICS
+                and last_topic is not None
+                and last_topic not in ASPECT_TOPICS
+                and before_or_after_it(text)
+            ):
+                return last_topic
             if topic not in NAMED_OUTRANKS:
                 return topic
             decided = named or (own if topic in COARSE_TOPICS else None)
@@ -138,9 +162,22 @@ class Router:
             return self._own({"myositis_type": subtype} if subtype else {}) or topic
         if intent in UNSURE_INTENTS:
             # "for those of you with IBM, did exercise help?": the subtype's own topic.
-            return named or own or self._continued(intent, last_topic, text)
+            return (
+                named
+                or own
+                or self._unknown_activity(text, subtype)
+                or self._continued(intent, last_topic, text)
+            )
         if intent in CHAT_FOLLOW_UPS:
-            return self._continued(intent, last_topic, text)
+            # "hi, can you help with my husband's hands?": a greeting that asks about what it names.
+            if named and asks_something(text):
+                return named
+            return self._unknown_activity(text, subtype) or self._continued(
+                intent, last_topic, text
+            )
+        if intent == BOT_CHALLENGE:
+            # "is boxing ok?" read as "are you a bot?": a question on an activity.
+            return self._unknown_activity(text, subtype)
         if intent in ENTITY_INTENTS:
             label, default = ENTITY_INTENTS[intent]
             # "would it be ok for my daughter too?": the question names nothing, the last did.
@@ -162,7 +199,8 @@ class Router:
             return last_topic or self.vocabulary.topic_for(
                 "myositis_type", entities["myositis_type"]
             )
-        return last_topic
+        # "what about kayaking?" after an answer on swimming: kayaking, not more on swimming.
+        return self._unknown_activity(text, subtype) or last_topic
 
     def _claimed(self, text: str) -> str | None:
         """The topic that claims a word of ``text`` ("pregnant"), if any."""
@@ -210,6 +248,16 @@ class Router:
             ):
                 return question
         return questions[0]
+
+    def _unknown_activity(self, text: str, subtype: str | None) -> str | None:
+        """The topic for a short question on an activity the vocabulary does not know.
+
+        "is trampolining ok?" is a question about a kind of exercise: the kinds of exercise in
+        general answer it, or the subtype's own topic for someone who named one (JDM).
+        """
+        if not names_an_activity(text):
+            return None
+        return self._own({"myositis_type": subtype} if subtype else {}) or "exercise_types"
 
     @staticmethod
     def _continued(intent: str, last_topic: str | None, text: str) -> str | None:

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from bot.follow_up import about_the_assistant, joins_on, leans_back, question_clause
+from bot.follow_up import (
+    about_the_assistant,
+    about_the_medicine,
+    adds_a_condition,
+    before_or_after_it,
+    joins_on,
+    leans_back,
+    names_an_activity,
+    question_clause,
+)
 from bot.routing import subject_of
 
 
@@ -89,6 +98,8 @@ def test_speaking_to_the_assistant_is_recognised() -> None:
         (("ibm", "research_evidence", "resources"), "ibm"),
         (("strength_training", "pain_fatigue_ck"), "pain_fatigue_ck"),
         (("routine_and_rest",), "routine_and_rest"),
+        (("children_jdm", "flares_and_steroids"), "children_jdm"),  # a condition on the subject
+        (("flares_and_steroids", "routine_and_rest"), "flares_and_steroids"),
         ((), None),
     ],
 )
@@ -96,3 +107,56 @@ def test_the_subject_is_the_latest_topic_that_is_not_only_an_aspect(
     answered: tuple[str, ...], subject: str | None
 ) -> None:
     assert subject_of(answered) == subject
+
+
+@pytest.mark.parametrize(
+    ("text", "adds"),
+    [
+        ("and on steroids?", True),
+        ("even on a high dose of prednisone?", True),  # being on a dose is the condition
+        ("and while she's still on steroids?", True),
+        ("what if I'm on methotrexate?", True),
+        ("how quickly can I come off it?", False),  # asks about the medicine itself
+        ("what about my dose?", False),
+        ("what if it never goes away?", False),  # no treatment condition
+        ("should I ask to lower my dose?", False),
+    ],
+)
+def test_a_treatment_condition_added_to_the_last_question(text: str, adds: bool) -> None:
+    assert adds_a_condition(text) is adds
+
+
+@pytest.mark.parametrize(
+    ("text", "dangles"),
+    [
+        ("how many days before?", True),
+        ("how long before?", True),
+        ("how soon after?", True),
+        ("how long should I rest after a session?", False),
+        ("how often?", False),
+    ],
+)
+def test_how_long_before_or_after_leans_on_the_event_discussed(text: str, dangles: bool) -> None:
+    assert before_or_after_it(text) is dangles
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("is trampolining ok?", True),
+        ("kayaking?", True),
+        ("can he go climbing?", True),
+        ("and bouldering too?", True),
+        ("how's it going?", False),
+        ("is swelling ok?", False),  # a symptom, no activity
+        ("anything else?", False),
+    ],
+)
+def test_a_short_question_on_an_activity_word(text: str, names: bool) -> None:
+    assert names_an_activity(text) is names
+
+
+def test_medicine_questions_are_told_from_conditions() -> None:
+    assert about_the_medicine("how quickly can I come off it?")
+    assert about_the_medicine("can I taper faster if I exercise?")
+    assert not about_the_medicine("and on steroids?")

@@ -1,0 +1,180 @@
+"""Follow-ups that name a medicine: exercise questions under a condition, or medical questions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answer import ActionAnswer, ActionFallback
+from actions.base import ReplyAction
+from actions.safety import ActionDeclineMedical
+from tests.actions.conftest import TrackerFactory
+
+
+def _session(*turns: tuple[str, str]) -> list[dict[str, Any]]:
+    """A session of (user text, answered topic) turns, then the latest user message."""
+    events: list[dict[str, Any]] = [{"event": "session_started"}]
+    for text, topic in turns:
+        events.append({"event": "user", "text": text})
+        events.append({"event": "bot", "data": {"custom": {"type": "answer", "topic": topic}}})
+    return [*events, {"event": "user", "text": "..."}]
+
+
+def _ranked(tracker: Tracker, *ranking: tuple[str, float]) -> Tracker:
+    """The classifier's ranking, which the safety net leaves as it was when it overrides."""
+    tracker.latest_message["intent_ranking"] = [
+        {"name": name, "confidence": confidence} for name, confidence in ranking
+    ]
+    return tracker
+
+
+async def _payload(action: ReplyAction, tracker: Tracker) -> dict[str, Any]:
+    dispatcher = CollectingDispatcher()
+    await action.run(dispatcher, tracker, {})
+    (message,) = dispatcher.messages
+    payload: dict[str, Any] = message["custom"]
+    return payload
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["and on steroids?", "even on a high dose of prednisone?", "what if I'm on methotrexate?"],
+)
+async def test_a_treatment_condition_on_an_exercise_answer_is_answered(
+    make_tracker: TrackerFactory, text: str
+) -> None:
+    tracker = make_tracker(
+        "ask_medical",
+        text,
+        slots={"last_topic": "exercise_types"},
+        safety={"medical": True},
+        events=_session(("is yoga ok with dermatomyositis?", "exercise_types")),
+    )
+    _ranked(tracker, ("inform", 0.6), ("ask_flares_steroids", 0.3))
+
+    payload = await _payload(ActionDeclineMedical(), tracker)
+
+    assert payload["type"] == "answer"
+    assert payload["topic"] == "flares_and_steroids"
+
+
+async def test_a_follow_up_the_classifier_alone_took_for_medical_continues_the_subject(
+    make_tracker: TrackerFactory,
+) -> None:
+    tracker = make_tracker(
+        "ask_medical",
+        "should I stop before the next bloods then?",
+        slots={"last_topic": "pain_fatigue_ck"},
+        events=_session(("does exercise raise my CK?", "pain_fatigue_ck")),
+    )
+    _ranked(tracker, ("ask_medical", 0.34), ("ask_routine", 0.29), ("inform", 0.21))
+
+    payload = await _payload(ActionDeclineMedical(), tracker)
+
+    assert payload["type"] == "answer"
+    assert payload["topic"] == "pain_fatigue_ck"
+
+
+@pytest.mark.parametrize(
+    ("text", "safety"),
+    [
+        ("should I ask to lower my dose?", {}),
+        ("and can I come off them then?", {"medical": True}),
+        ("does that mean the disease is back?", {"medical": True}),
+    ],
+)
+async def test_a_question_about_the_medicine_itself_is_still_declined(
+    make_tracker: TrackerFactory, text: str, safety: dict[str, Any]
+) -> None:
+    tracker = make_tracker(
+        "ask_medical",
+        text,
+        slots={"last_topic": "flares_and_steroids"},
+        safety=safety,
+        events=_session(("I'm on prednisone, can I exercise?", "flares_and_steroids")),
+    )
+
+    payload = await _payload(ActionDeclineMedical(), tracker)
+
+    assert payload["type"] == "out_of_scope"
+
+
+async def test_coming_off_a_medicine_named_earlier_is_declined_whatever_the_intent(
+    make_tracker: TrackerFactory,
+) -> None:
+    tracker = make_tracker(
+        "ask_routine",
+        "how quickly can I come off it?",
+        slots={"last_topic": "flares_and_steroids"},
+        events=_session(("I'm on prednisone, can I exercise?", "flares_and_steroids")),
+    )
+
+    payload = await _payload(ActionAnswer(), tracker)
+
+    assert payload["type"] == "out_of_scope"
+
+
+async def test_the_same_words_with_no_medicine_named_are_answered(
+    make_tracker: TrackerFactory,
+) -> None:
+    tracker = make_tracker(
+        "ask_routine",
+        "how quickly can I build it up?",
+        slots={"last_topic": "aerobic_exercise"},
+        events=_session(("can I go cycling with PM?", "aerobic_exercise")),
+    )
+
+    payload = await _payload(ActionAnswer(), tracker)
+
+    assert payload["type"] == "answer"
+
+
+@pytest.mark.parametrize("text", ["how many days before?", "how long before?"])
+async def test_how_long_before_continues_the_event_discussed(
+    make_tracker: TrackerFactory, text: str
+) -> None:
+    tracker = make_tracker(
+        "ask_routine",
+        text,
+        slots={"last_topic": "pain_fatigue_ck"},
+        events=_session(("should I skip exercise before a blood test?", "pain_fatigue_ck")),
+    )
+
+    payload = await _payload(ActionAnswer(), tracker)
+
+    assert payload["topic"] == "pain_fatigue_ck"
+
+
+@pytest.mark.parametrize(("subtype", "topic"), [("JDM", "children_jdm"), (None, "exercise_types")])
+async def test_an_activity_the_vocabulary_does_not_know_is_an_exercise_question(
+    make_tracker: TrackerFactory, subtype: str | None, topic: str
+) -> None:
+    tracker = make_tracker(
+        "nlu_fallback",
+        "is trampolining ok?",
+        slots={"last_topic": "aerobic_exercise", "myositis_type": subtype},
+        events=_session(("can my child do PE?", "aerobic_exercise")),
+    )
+
+    payload = await _payload(ActionFallback(), tracker)
+
+    assert payload["type"] == "answer"
+    assert payload["topic"] == topic
+
+
+async def test_a_follow_up_taken_for_medical_after_a_medicine_was_named_is_declined(
+    make_tracker: TrackerFactory,
+) -> None:
+    tracker = make_tracker(
+        "ask_medical",
+        "should I stop then?",
+        slots={"last_topic": "hydrotherapy"},
+        events=_session(("I'm on methotrexate, can I swim?", "hydrotherapy")),
+    )
+
+    payload = await _payload(ActionDeclineMedical(), tracker)
+
+    assert payload["type"] == "out_of_scope"
