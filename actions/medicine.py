@@ -2,25 +2,11 @@
 
 from __future__ import annotations
 
-import re
-from functools import cache
-
 from rasa_sdk import Tracker
 
 from actions.tracker_view import Turn, earlier_user_texts
 from bot.follow_up import about_the_medicine, points_back
-from bot.safety.lexicon import REGEX_PREFIX, read_lexicon
-from bot.settings import PROJECT_ROOT
-
-SAFETY_LEXICON = PROJECT_ROOT / "knowledge" / "safety.yml"
-
-
-@cache
-def medicine_names() -> re.Pattern[str]:
-    """The medicine words of the safety lexicon, as one pattern (read once)."""
-    phrases = read_lexicon(SAFETY_LEXICON).concepts["medicine"]
-    words = [" ".join(p) for p in phrases if not p[0].startswith(REGEX_PREFIX)]
-    return re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b", re.IGNORECASE)
+from bot.safety.medicine_words import names_a_medicine
 
 
 def asks_about_a_named_medicine(turn: Turn, tracker: Tracker) -> bool:
@@ -36,4 +22,4 @@ def asks_about_a_named_medicine(turn: Turn, tracker: Tracker) -> bool:
 
 def medicine_named(tracker: Tracker) -> bool:
     """Whether the user named a medicine earlier in the session ("I'm on prednisone, ...")."""
-    return any(medicine_names().search(t) for t in earlier_user_texts(tracker))
+    return any(names_a_medicine(t) for t in earlier_user_texts(tracker))
