@@ -183,10 +183,18 @@ class Router:
         )
 
     def _named(self, entities: Mapping[str, str]) -> str | None:
-        """The topic of a named kind of exercise or body part ("swimming", "grip"), if any."""
-        return self.vocabulary.topic_for(
+        """The topic of a named kind of exercise or body part ("swimming", "grip"), if any.
+
+        An everyday activity ("trampolining", "croquet") leads only to the kinds of exercise in
+        general; a subtype with a topic of its own, named with it, says more ("our girl has JDM,
+        is trampolining ok?" is about exercise for a child with JDM).
+        """
+        named = self.vocabulary.topic_for(
             "exercise_type", entities.get("exercise_type")
         ) or self.vocabulary.topic_for("body_part", entities.get("body_part"))
+        if named in COARSE_TOPICS:
+            return self._own(entities) or named
+        return named
 
     def _own(self, entities: Mapping[str, str]) -> str | None:
         """The topic of a named subtype that has one of its own (IBM, JDM, IMNM), if any."""

@@ -214,6 +214,24 @@ async def test_the_language_comes_from_the_parse_not_from_the_action_server(
             "hand_exercises",
         ),
         (ActionSmallTalk(), "chitchat", "my son has IBM lol no he doesn't", {}, "small_talk", None),
+        # An everyday activity leads only to the kinds of exercise in general: the subtype's own
+        # topic says more about it for that child or person.
+        (
+            ActionAnswer(),
+            "ask_exercise_safety",
+            "our girl has JDM, is trampolining ok for her?",
+            {"myositis_type": "JDM", "exercise_type": "other_activity"},
+            "answer",
+            "children_jdm",
+        ),
+        (
+            ActionFallback(),
+            "nlu_fallback",
+            "croquet with IBM?",
+            {"myositis_type": "IBM", "exercise_type": "other_activity"},
+            "answer",
+            "ibm",
+        ),
     ],
 )
 async def test_subtypes_claims_and_body_parts_decide_too(
