@@ -145,12 +145,11 @@ class Router:
             label, default = ENTITY_INTENTS[intent]
             # "would it be ok for my daughter too?": the question names nothing, the last did.
             continued = last_topic if last_topic is not None and joins_on(text) else None
-            return (
-                self.vocabulary.topic_for(label, entities.get(label))
-                or named
-                or continued
-                or default
-            )
+            direct = self.vocabulary.topic_for(label, entities.get(label))
+            if label == "exercise_type" and direct in COARSE_TOPICS:
+                # "my son has JDM, can he go to the trampoline park?": as in `_named`.
+                direct = own or direct
+            return direct or named or continued or default
         if intent != FOLLOW_UP_INTENT:
             return None
         # "and my hands?": a named kind of exercise or a body part with a topic of its own.

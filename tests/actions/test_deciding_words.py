@@ -225,6 +225,14 @@ async def test_the_language_comes_from_the_parse_not_from_the_action_server(
             "children_jdm",
         ),
         (
+            ActionAnswer(),
+            "ask_exercise_type",
+            "my son has JDM, can he go to the trampoline park?",
+            {"myositis_type": "JDM", "exercise_type": "other_activity"},
+            "answer",
+            "children_jdm",
+        ),
+        (
             ActionFallback(),
             "nlu_fallback",
             "croquet with IBM?",
