@@ -145,7 +145,10 @@ class Router:
             label, default = ENTITY_INTENTS[intent]
             # "would it be ok for my daughter too?": the question names nothing, the last did.
             continued = last_topic if last_topic is not None and joins_on(text) else None
-            direct = self.vocabulary.topic_for(label, entities.get(label))
+            # The question sentence's own word first: "Can I do pilates? I walk a lot." is about
+            # pilates, whatever the story names after it.
+            asked = focus if focus is not None and label in focus else entities
+            direct = self.vocabulary.topic_for(label, asked.get(label))
             if label == "exercise_type" and direct in COARSE_TOPICS:
                 # "my son has JDM, can he go to the trampoline park?": as in `_named`.
                 direct = own or direct

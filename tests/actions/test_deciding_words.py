@@ -360,3 +360,30 @@ async def test_a_broad_question_pointing_back_keeps_a_specific_topic(
 
     (message,) = dispatcher.messages
     assert message["custom"]["topic"] == topic
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("Can I do pilates? I have been walking a lot lately.", "pilates"),
+        ("I have been walking a lot lately. Can I do pilates?", "pilates"),
+        ("I did pilates for years. Is walking enough now?", "aerobic_exercise"),
+    ],
+)
+async def test_the_kind_named_in_the_question_decides_over_the_story(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, text: str, topic: str
+) -> None:
+    tracker = make_tracker("ask_exercise_type", text)
+    tracker.latest_message["entities"] = [
+        {
+            "entity": "exercise_type",
+            "value": value,
+            "start": text.index(w),
+            "end": text.index(w) + len(w),
+        }
+        for w, value in (("pilates", "pilates"), ("walking", "aerobic"))
+    ]
+    await ActionAnswer().run(dispatcher, tracker, {})
+
+    (message,) = dispatcher.messages
+    assert message["custom"]["topic"] == topic
