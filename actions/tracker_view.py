@@ -47,7 +47,7 @@ def latest_turn(tracker: Tracker) -> Turn:
     """
     message = tracker.latest_message or {}
     text = message.get("text") or ""
-    found = [e for e in message.get("entities", []) if "value" in e]
+    found = asked_about([e for e in message.get("entities", []) if "value" in e], text)
     entities = {e["entity"]: str(e["value"]) for e in found}
     span = question_span(text)
     spans = [] if text.startswith("/") else asking_spans(text)
@@ -82,8 +82,30 @@ def latest_turn(tracker: Tracker) -> Turn:
 
 
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+# Words just before a named thing that set it aside: "not just stretches", "rather than weights".
+SET_ASIDE = re.compile(
+    r"\b(?:not\s+(?:just|only)|rather\s+than|instead\s+of|other\s+than|apart\s+from|besides)"
+    r"\s+(?:\w+\s+){0,2}$",
+    re.IGNORECASE,
+)
 # An intent below this confidence is no evidence of what a sentence of the message asks.
 LIKELY_CONFIDENCE = 0.1
+
+
+def asked_about(found: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
+    """The entities found, less those the message sets aside when it names another of the kind.
+
+    "I want my heart rate up again, not just stretches" asks about cardio: stretching is named
+    only to be set aside, so it must not decide the topic.
+    """
+
+    def set_aside(entity: dict[str, Any]) -> bool:
+        start = entity.get("start")
+        return start is not None and SET_ASIDE.search(text[max(0, start - 40) : start]) is not None
+
+    kept = [e for e in found if not set_aside(e)]
+    labels = {e["entity"] for e in kept}
+    return [e for e in found if e in kept or e["entity"] not in labels]
 
 
 def _within(entities: list[dict[str, Any]], span: tuple[int, int]) -> dict[str, str]:

@@ -182,12 +182,14 @@ class Router:
             label, default = ENTITY_INTENTS[intent]
             # "would it be ok for my daughter too?": the question names nothing, the last did.
             continued = last_topic if last_topic is not None and joins_on(text) else None
-            return (
-                self.vocabulary.topic_for(label, entities.get(label))
-                or named
-                or continued
-                or default
-            )
+            # The question sentence's own word first: "Can I do pilates? I walk a lot." is about
+            # pilates, whatever the story names after it.
+            asked = focus if focus is not None and label in focus else entities
+            direct = self.vocabulary.topic_for(label, asked.get(label))
+            if label == "exercise_type" and direct in COARSE_TOPICS:
+                # "my son has JDM, can he go to the trampoline park?": as in `_named`.
+                direct = own or direct
+            return direct or named or continued or default
         if intent != FOLLOW_UP_INTENT:
             return None
         # "and my hands?": a named kind of exercise or a body part with a topic of its own.
@@ -221,10 +223,18 @@ class Router:
         )
 
     def _named(self, entities: Mapping[str, str]) -> str | None:
-        """The topic of a named kind of exercise or body part ("swimming", "grip"), if any."""
-        return self.vocabulary.topic_for(
+        """The topic of a named kind of exercise or body part ("swimming", "grip"), if any.
+
+        An everyday activity ("trampolining", "croquet") leads only to the kinds of exercise in
+        general; a subtype with a topic of its own, named with it, says more ("our girl has JDM,
+        is trampolining ok?" is about exercise for a child with JDM).
+        """
+        named = self.vocabulary.topic_for(
             "exercise_type", entities.get("exercise_type")
         ) or self.vocabulary.topic_for("body_part", entities.get("body_part"))
+        if named in COARSE_TOPICS:
+            return self._own(entities) or named
+        return named
 
     def _own(self, entities: Mapping[str, str]) -> str | None:
         """The topic of a named subtype that has one of its own (IBM, JDM, IMNM), if any."""

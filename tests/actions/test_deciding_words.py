@@ -214,6 +214,32 @@ async def test_the_language_comes_from_the_parse_not_from_the_action_server(
             "hand_exercises",
         ),
         (ActionSmallTalk(), "chitchat", "my son has IBM lol no he doesn't", {}, "small_talk", None),
+        # An everyday activity leads only to the kinds of exercise in general: the subtype's own
+        # topic says more about it for that child or person.
+        (
+            ActionAnswer(),
+            "ask_exercise_safety",
+            "our girl has JDM, is trampolining ok for her?",
+            {"myositis_type": "JDM", "exercise_type": "other_activity"},
+            "answer",
+            "children_jdm",
+        ),
+        (
+            ActionAnswer(),
+            "ask_exercise_type",
+            "my son has JDM, can he go to the trampoline park?",
+            {"myositis_type": "JDM", "exercise_type": "other_activity"},
+            "answer",
+            "children_jdm",
+        ),
+        (
+            ActionFallback(),
+            "nlu_fallback",
+            "croquet with IBM?",
+            {"myositis_type": "IBM", "exercise_type": "other_activity"},
+            "answer",
+            "ibm",
+        ),
     ],
 )
 async def test_subtypes_claims_and_body_parts_decide_too(
@@ -330,6 +356,33 @@ async def test_a_broad_question_pointing_back_keeps_a_specific_topic(
     topic: str,
 ) -> None:
     tracker = make_tracker("ask_exercise_safety", text, slots={"last_topic": last_topic})
+    await ActionAnswer().run(dispatcher, tracker, {})
+
+    (message,) = dispatcher.messages
+    assert message["custom"]["topic"] == topic
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("Can I do pilates? I have been walking a lot lately.", "pilates"),
+        ("I have been walking a lot lately. Can I do pilates?", "pilates"),
+        ("I did pilates for years. Is walking enough now?", "aerobic_exercise"),
+    ],
+)
+async def test_the_kind_named_in_the_question_decides_over_the_story(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, text: str, topic: str
+) -> None:
+    tracker = make_tracker("ask_exercise_type", text)
+    tracker.latest_message["entities"] = [
+        {
+            "entity": "exercise_type",
+            "value": value,
+            "start": text.index(w),
+            "end": text.index(w) + len(w),
+        }
+        for w, value in (("pilates", "pilates"), ("walking", "aerobic"))
+    ]
     await ActionAnswer().run(dispatcher, tracker, {})
 
     (message,) = dispatcher.messages

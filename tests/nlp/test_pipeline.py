@@ -34,6 +34,17 @@ from bot.settings import Settings
             "a speech therapist for swallowing exercises",
             {("professional", "speech_pathologist"), ("exercise_type", "swallowing")},
         ),
+        # Patients' own words for a kind of exercise, as forums write them.
+        ("is therapy putty any good", {("exercise_type", "hand_exercises")}),
+        ("bands?", {("exercise_type", "strength")}),
+        ("the weight machines at my gym", {("exercise_type", "strength")}),
+        ("I want a proper workout, some strength work", {("exercise_type", "strength")}),
+        ("can I work up a proper sweat", {("exercise_type", "aerobic")}),
+        ("I miss getting my heart rate up", {("exercise_type", "aerobic")}),
+        ("I was a runner before all this", {("exercise_type", "aerobic")}),
+        ("my HIIT class", {("exercise_type", "aerobic")}),
+        ("pottering in the garden", {("exercise_type", "other_activity")}),
+        ("croquet on Sundays", {("exercise_type", "other_activity")}),
     ],
 )
 def test_ruler_finds_canonical_entities(

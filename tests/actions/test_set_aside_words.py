@@ -1,0 +1,54 @@
+"""A kind of exercise the message sets aside ("not just stretches") does not decide its topic."""
+
+from __future__ import annotations
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answer import ActionAnswer
+from tests.actions.conftest import TrackerFactory
+
+VALUES = {
+    "heart rate up": "aerobic",
+    "stretches": "stretching",
+    "swim": "hydrotherapy",
+    "lift weights": "strength",
+    "walking": "aerobic",
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "topic"),
+    [
+        (
+            "I want to get my heart rate up again, not just do stretches. how hard can I push it?",
+            ["heart rate up", "stretches"],
+            "aerobic_exercise",
+        ),
+        ("could I swim rather than lift weights?", ["swim", "lift weights"], "hydrotherapy"),
+        # Nothing set aside: the later word decides, as before.
+        ("I do stretches, is walking ok too?", ["stretches", "walking"], "aerobic_exercise"),
+        ("I do some walking, are stretches ok too?", ["walking", "stretches"], "stretching"),
+    ],
+)
+async def test_a_word_set_aside_does_not_decide(
+    make_tracker: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    text: str,
+    words: list[str],
+    topic: str,
+) -> None:
+    tracker = make_tracker("ask_exercise_safety", text)
+    tracker.latest_message["entities"] = [
+        {
+            "entity": "exercise_type",
+            "value": VALUES[w],
+            "start": text.index(w),
+            "end": text.index(w) + len(w),
+        }
+        for w in words
+    ]
+    await ActionAnswer().run(dispatcher, tracker, {})
+
+    (message,) = dispatcher.messages
+    assert message["custom"]["topic"] == topic
