@@ -204,12 +204,18 @@ class Detector:
                 found[concept] = self._occurrences(words, 0, len(words), phrases)
             return found[concept]
 
-        def judge(patterns: Sequence[Sequence[str]], negatable: bool = True) -> str | None:
+        def judge(
+            patterns: Sequence[Sequence[str]],
+            negatable: bool = True,
+            expected: Sequence[Sequence[str]] = (),
+        ) -> str | None:
             verdicts = []
             for start, end in sentences:
                 for pattern in patterns:
                     match = self._match(occurrences, start, end, pattern)
-                    if match is not None:
+                    if match is not None and pattern in expected:
+                        verdicts.append("dismissed")
+                    elif match is not None:
                         verdicts.append(
                             self._verdict(words, (start, end), clauses, clause_of, match, negatable)
                         )
@@ -218,8 +224,15 @@ class Detector:
             return "uncertain" if "uncertain" in verdicts else ("dismissed" if verdicts else None)
 
         findings, uncertain, dismissed = [], [], []
+        whole = (0, len(words))
         for sign in self.lexicon.signs:
-            verdict = judge(sign.patterns)
+            expected = [
+                p
+                for p in sign.expected_patterns
+                if any(all(occurrences(c) for c in combo) for combo in sign.expected_when)
+                and not any(occurrences(c) for c in sign.expected_unless)
+            ]
+            verdict = judge(sign.patterns, expected=expected)
             if verdict == "current":
                 findings.append(Finding(sign.id, sign.urgency, sign.sources))
             elif verdict == "uncertain":
@@ -233,7 +246,6 @@ class Detector:
         medical = dose or (
             not about_exercise and judge(self.lexicon.medical_patterns, False) is not None
         )
-        whole = (0, len(words))
         settled = self._in_past(words, range(*whole)) or self._resolved(words, whole)
         return SafetyReport(
             crisis,

@@ -40,6 +40,13 @@ class Sign:
     urgency: Urgency
     sources: tuple[str, ...]
     patterns: tuple[tuple[str, ...], ...]
+    # Patterns of the sign that describe something expected, not a sign, when the message also
+    # has all the concepts of one of ``expected_when`` ("my legs ache a couple of days after, is
+    # that normal?" asks the pain topic's question; weakness or cramp there is still the sign).
+    expected_patterns: tuple[tuple[str, ...], ...] = ()
+    expected_when: tuple[tuple[str, ...], ...] = ()
+    # Concepts that keep those patterns a sign wherever they are in the message (weakness, cramp).
+    expected_unless: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -89,7 +96,16 @@ def read_lexicon(path: Path, source_ids: set[str] | None = None) -> Lexicon:
     signs = []
     for spec in raw["signs"]:
         patterns = tuple(tuple(p) for p in spec["patterns"])
-        for concept in sorted({c for p in patterns for c in p} - set(concepts)):
+        expected = spec.get("expected") or {}
+        expected_patterns = tuple(tuple(p) for p in expected.get("patterns", ()))
+        expected_when = tuple(tuple(p) for p in expected.get("when", ()))
+        expected_unless = tuple(expected.get("unless", ()))
+        if not set(expected_patterns) <= set(patterns):
+            problems.append(
+                Problem(path.name, spec["id"], "expected", "names a pattern the sign does not have")
+            )
+        named = {c for p in (*patterns, *expected_when, expected_unless) for c in p}
+        for concept in sorted(named - set(concepts)):
             problems.append(
                 Problem(path.name, spec["id"], "patterns", f"unknown concept '{concept}'")
             )
@@ -101,7 +117,17 @@ def read_lexicon(path: Path, source_ids: set[str] | None = None) -> Lexicon:
                 problems.append(
                     Problem(path.name, spec["id"], "sources", f"unknown source '{source}'")
                 )
-        signs.append(Sign(spec["id"], Urgency(spec["urgency"]), tuple(spec["sources"]), patterns))
+        signs.append(
+            Sign(
+                spec["id"],
+                Urgency(spec["urgency"]),
+                tuple(spec["sources"]),
+                patterns,
+                expected_patterns,
+                expected_when,
+                expected_unless,
+            )
+        )
     cues = {
         key: _phrases(key, raw[key], problems)
         for key in (

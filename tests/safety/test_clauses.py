@@ -329,3 +329,43 @@ def test_a_medical_question_after_an_exercise_story_is_still_declined(
 
 def test_stopping_it_is_stopping_a_medicine(detector: Detector, analyzer: Analyzer) -> None:
     assert detector.detect(analyzer.nlp("how fast can I come off it?")).medical
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my legs ache a couple of days after, is that normal?",
+        "my arms are sore the day after the band work, is that normal?",
+        "is it normal for my thighs to hurt a day or two after the gym?",
+    ],
+)
+def test_soreness_a_day_or_two_after_asked_about_is_the_pain_topic(
+    detector: Detector, analyzer: Analyzer, text: str
+) -> None:
+    """Delayed soreness asked about is a question for the pain answer (which says to ease off and
+    talk to the physio), not a warning sign: the sign is pain in the muscles just worked."""
+    report = detector.detect(analyzer.nlp(text))
+    assert not report.findings
+    assert "exercised_muscle_pain" in report.dismissed
+
+
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
+        # Weakness, cramp, severity or worsening keep the sign, however the soreness is asked about.
+        ("my legs ache a couple of days after hydro and feel really weak, is that normal?", None),
+        ("my legs ache a couple of days after the gym and it's getting worse, is that normal?", None),
+        ("my calves cramp the day after my walks, is that normal?", "exercised_muscle_pain"),
+        ("my wee went dark a couple of days after the gym, is that normal?", "dark_urine"),
+        # Soreness after exercise that is not asked about stays the review-level sign.
+        ("my legs ache a couple of days after the session", "exercised_muscle_pain"),
+        ("my knees have been sore since the step class yesterday", "exercised_muscle_pain"),
+    ],
+)
+def test_delayed_soreness_with_another_sign_still_counts(
+    detector: Detector, analyzer: Analyzer, text: str, sign: str | None
+) -> None:
+    report = detector.detect(analyzer.nlp(text))
+    assert report.findings
+    if sign is not None:
+        assert sign in {f.sign for f in report.findings}
