@@ -369,3 +369,36 @@ def test_delayed_soreness_with_another_sign_still_counts(
     assert report.findings
     if sign is not None:
         assert sign in {f.sign for f in report.findings}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "water keeps going down the wrong pipe since last week",
+        "I think stuff is going down the wrong pipe when I drink lately",
+        "my tea went down the wrong pipe again today and I couldn't stop coughing",
+    ],
+)
+def test_the_wrong_pipe_is_choking(detector: Detector, analyzer: Analyzer, text: str) -> None:
+    """"Going down the wrong pipe" is how patient pages name aspiration: the choking sign."""
+    report = detector.detect(analyzer.nlp(text))
+    assert "swallowing_choking" in {f.sign for f in report.findings}
+    assert report.urgency is Urgency.EMERGENCY
+
+
+def test_the_wrong_pipe_in_the_past_is_not_a_sign(detector: Detector, analyzer: Analyzer) -> None:
+    text = "food went down the wrong pipe a few times last year, none since my speech therapy"
+    assert not detector.detect(analyzer.nlp(text)).flagged
+
+
+def test_a_dose_question_about_pain_after_exercise_keeps_the_warning_sign(
+    detector: Detector, analyzer: Analyzer
+) -> None:
+    """Pain in the muscles just worked is a review-level sign (MDA Quest, TMA): asking how much
+    painkiller to take for it does not drop the sign for a decline; the sign's reply sends them
+    to the physio or doctor, who also answer the medicine question."""
+    report = detector.detect(
+        analyzer.nlp("how many paracetamol can I take for the muscle pain after exercise?")
+    )
+    assert report.urgency is Urgency.REVIEW
+    assert not report.crisis
