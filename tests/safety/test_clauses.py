@@ -354,7 +354,7 @@ def test_soreness_a_day_or_two_after_asked_about_is_the_pain_topic(
     [
         # Weakness, cramp, severity or worsening keep the sign, however the soreness is asked about.
         ("my legs ache a couple of days after hydro and feel really weak, is that normal?", None),
-        ("my legs ache a couple of days after the gym and it's getting worse, is that normal?", None),
+        ("my legs ache a couple of days after the gym and it's getting worse, normal?", None),
         ("my calves cramp the day after my walks, is that normal?", "exercised_muscle_pain"),
         ("my wee went dark a couple of days after the gym, is that normal?", "dark_urine"),
         # Soreness after exercise that is not asked about stays the review-level sign.
@@ -380,7 +380,7 @@ def test_delayed_soreness_with_another_sign_still_counts(
     ],
 )
 def test_the_wrong_pipe_is_choking(detector: Detector, analyzer: Analyzer, text: str) -> None:
-    """"Going down the wrong pipe" is how patient pages name aspiration: the choking sign."""
+    """ "Going down the wrong pipe" is how patient pages name aspiration: the choking sign."""
     report = detector.detect(analyzer.nlp(text))
     assert "swallowing_choking" in {f.sign for f in report.findings}
     assert report.urgency is Urgency.EMERGENCY
