@@ -228,9 +228,10 @@ class Detector:
         for sign in self.lexicon.signs:
             expected = [
                 p
-                for p in sign.expected_patterns
-                if any(all(occurrences(c) for c in combo) for combo in sign.expected_when)
-                and not any(occurrences(c) for c in sign.expected_unless)
+                for e in sign.expected
+                if any(all(occurrences(c) for c in combo) for combo in e.when)
+                and not any(occurrences(c) for c in e.unless)
+                for p in e.patterns
             ]
             verdict = judge(sign.patterns, expected=expected)
             if verdict == "current":

@@ -33,6 +33,20 @@ Phrase = tuple[str, ...]
 
 
 @dataclass(frozen=True)
+class Expectation:
+    """Patterns of a sign that describe something expected, not the sign, in some messages.
+
+    They are set aside when the message has all the concepts of one of ``when`` and none of
+    ``unless`` ("my legs ache a couple of days after, is that normal?" asks the pain topic's
+    question; weakness or cramp there is still the sign).
+    """
+
+    patterns: tuple[tuple[str, ...], ...]
+    when: tuple[tuple[str, ...], ...]
+    unless: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Sign:
     """One warning sign: its urgency, sources, and the concept combinations that reveal it."""
 
@@ -40,13 +54,7 @@ class Sign:
     urgency: Urgency
     sources: tuple[str, ...]
     patterns: tuple[tuple[str, ...], ...]
-    # Patterns of the sign that describe something expected, not a sign, when the message also
-    # has all the concepts of one of ``expected_when`` ("my legs ache a couple of days after, is
-    # that normal?" asks the pain topic's question; weakness or cramp there is still the sign).
-    expected_patterns: tuple[tuple[str, ...], ...] = ()
-    expected_when: tuple[tuple[str, ...], ...] = ()
-    # Concepts that keep those patterns a sign wherever they are in the message (weakness, cramp).
-    expected_unless: tuple[str, ...] = ()
+    expected: tuple[Expectation, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -96,15 +104,21 @@ def read_lexicon(path: Path, source_ids: set[str] | None = None) -> Lexicon:
     signs = []
     for spec in raw["signs"]:
         patterns = tuple(tuple(p) for p in spec["patterns"])
-        expected = spec.get("expected") or {}
-        expected_patterns = tuple(tuple(p) for p in expected.get("patterns", ()))
-        expected_when = tuple(tuple(p) for p in expected.get("when", ()))
-        expected_unless = tuple(expected.get("unless", ()))
-        if not set(expected_patterns) <= set(patterns):
+        expected = tuple(
+            Expectation(
+                tuple(tuple(p) for p in block["patterns"]),
+                tuple(tuple(p) for p in block["when"]),
+                tuple(block.get("unless", ())),
+            )
+            for block in spec.get("expected") or ()
+        )
+        if not {p for e in expected for p in e.patterns} <= set(patterns):
             problems.append(
                 Problem(path.name, spec["id"], "expected", "names a pattern the sign does not have")
             )
-        named = {c for p in (*patterns, *expected_when, expected_unless) for c in p}
+        named = {c for p in patterns for c in p} | {
+            c for e in expected for p in (*e.when, e.unless) for c in p
+        }
         for concept in sorted(named - set(concepts)):
             problems.append(
                 Problem(path.name, spec["id"], "patterns", f"unknown concept '{concept}'")
@@ -123,9 +137,7 @@ def read_lexicon(path: Path, source_ids: set[str] | None = None) -> Lexicon:
                 Urgency(spec["urgency"]),
                 tuple(spec["sources"]),
                 patterns,
-                expected_patterns,
-                expected_when,
-                expected_unless,
+                expected,
             )
         )
     cues = {

@@ -402,3 +402,30 @@ def test_a_dose_question_about_pain_after_exercise_keeps_the_warning_sign(
     )
     assert report.urgency is Urgency.REVIEW
     assert not report.crisis
+
+
+def test_a_change_told_as_from_then_to_now_is_the_disease_story(
+    detector: Detector, analyzer: Analyzer
+) -> None:
+    """ "I went from the gym every day to barely managing the stairs" tells how the disease went,
+    the gym being what they used to do: not everyday tasks made harder by a session."""
+    text = (
+        "I went from the gym every single day to barely managing the stairs. "
+        "is it worth going back with IBM?"
+    )
+    assert not detector.detect(analyzer.nlp(text)).findings
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A recent change, or tasks harder after a session, are still signs.
+        "I went from the gym every day to barely managing the stairs this week",
+        "I went from walking a mile to suddenly barely managing the stairs",
+        "after the gym I can barely manage the stairs",
+    ],
+)
+def test_everyday_tasks_harder_lately_or_after_a_session_still_count(
+    detector: Detector, analyzer: Analyzer, text: str
+) -> None:
+    assert detector.detect(analyzer.nlp(text)).findings
