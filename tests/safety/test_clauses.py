@@ -429,3 +429,18 @@ def test_everyday_tasks_harder_lately_or_after_a_session_still_count(
     detector: Detector, analyzer: Analyzer, text: str
 ) -> None:
     assert detector.detect(analyzer.nlp(text)).findings
+
+
+def test_an_expected_pattern_must_be_one_of_the_signs(settings: Settings, tmp_path: Any) -> None:
+    """A typo in an `expected` block would silently never apply: the lexicon refuses it."""
+    import yaml
+
+    from bot.knowledge.schema import KnowledgeError
+
+    raw = yaml.safe_load((settings.knowledge_dir / "safety.yml").read_text(encoding="utf-8"))
+    sign = next(s for s in raw["signs"] if s.get("expected"))
+    sign["expected"][0]["patterns"] = [["muscle_pain", "no_such_pattern"]]
+    path = tmp_path / "safety.yml"
+    path.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    with pytest.raises(KnowledgeError):
+        read_lexicon(path)
