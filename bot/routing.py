@@ -202,6 +202,10 @@ class Router:
             # The intent rests on a word of the kind it needs; with none left ("I can walk to
             # the mailbox and back. Where do I start?"), the classifier's next reading decides.
             second = None if label in entities else self._second_reading(intent, ranked)
+            if second in COARSE_TOPICS:
+                # "my son with JDM used to play basketball. when can he start again?": as in
+                # `_named`, a subtype with a topic of its own says more than a broad reading.
+                second = own or second
             return direct or named or continued or second or default
         if intent != FOLLOW_UP_INTENT:
             return None

@@ -141,3 +141,17 @@ async def test_an_unplaced_story_with_no_sign_of_a_topic_still_falls_back(
     await ActionFallback().run(dispatcher, tracker, {})
     (message,) = dispatcher.messages
     assert message["custom"]["type"] == "fallback"
+
+
+async def test_a_second_reading_gives_way_to_the_subtypes_own_topic(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    text = "my daughter with JDM loved netball. when could she start playing again?"
+    tracker = make_tracker("ask_exercise_type", text, {"myositis_type": "JDM"})
+    tracker.latest_message["intent_ranking"] = [
+        {"name": "ask_exercise_type", "confidence": 0.6},
+        {"name": "ask_getting_started", "confidence": 0.35},
+    ]
+    await ActionAnswer().run(dispatcher, tracker, {})
+    (message,) = dispatcher.messages
+    assert message["custom"]["topic"] == "children_jdm"
