@@ -14,6 +14,9 @@ from bot.compose import SMALL_TALK_INTENTS, Reply, ReplyType
 from bot.guide import Guide
 from bot.routing import FOLLOW_UP_INTENT, subject_of
 
+# The intent of a message the classifier was too unsure of to place.
+UNSURE = "nlu_fallback"
+
 
 class ActionAnswer(ReplyAction):
     """Resolve the topic from intent, entities and context; answer through the composer.
@@ -45,7 +48,14 @@ class ActionAnswer(ReplyAction):
         # A follow-up continues the conversation's subject, not an aspect of it asked last.
         context = subject_of(turn.answered_topics) or turn.last_topic
         topic = guide.router.topic_for(
-            turn.intent, turn.entities, context, turn.text, focus, turn.subtype
+            turn.intent,
+            turn.entities,
+            context,
+            turn.text,
+            focus,
+            turn.subtype,
+            ranked=turn.ranked_intents,
+            question=turn.asking,
         )
         if topic is None and turn.intent == FOLLOW_UP_INTENT:
             # Read as a follow-up, but there is nothing to follow: the classifier's next likely
@@ -59,6 +69,11 @@ class ActionAnswer(ReplyAction):
                 ),
                 None,
             )
+        if topic is None and turn.intent == UNSURE and turn.asking is not None and turn.plain:
+            # A long story the classifier could not place as a whole: its question sentence may
+            # still show the topic by its own words, or by the entry that best matches them when
+            # the classifier also gave that topic a fair chance (`Guide.question_topic`).
+            topic = guide.question_topic(turn.asking, turn.likely_intents)
         if topic is None:
             return self.otherwise(guide, turn), []
         reply = guide.answer(topic, turn.text, turn.subtype, [t for t in topics if t])

@@ -36,8 +36,16 @@ class Turn:
     # found them in the Rasa server (bot.nlp.language.wording): read, not recomputed, here.
     language: str | None = None
     gibberish: bool = False
+    # The last sentence that asks, when the message has several sentences (even if it points
+    # back at the story: "I swim. Is that enough or should I add weights?").
+    asking: Question | None = None
     # The topics answered so far in the session, oldest first.
     answered_topics: tuple[str, ...] = ()
+
+    @property
+    def plain(self) -> bool:
+        """Whether the message is plain English words (no other language, no keyboard mashing)."""
+        return self.language is None and not self.gibberish
 
 
 def latest_turn(tracker: Tracker) -> Turn:
@@ -73,6 +81,9 @@ def latest_turn(tracker: Tracker) -> Turn:
         if len(spans) < 2
         else tuple(Question(text[a:b].strip(), _within(found, (a, b))) for a, b in spans),
         question="" if text.startswith("/") else text if span is None else text[span[0] : span[1]],
+        asking=None
+        if not spans
+        else Question(text[spans[-1][0] : spans[-1][1]].strip(), _within(found, spans[-1])),
         answered_topics=tuple(
             str(p["topic"])
             for p in bot_payloads(tracker)
@@ -88,6 +99,15 @@ SET_ASIDE = re.compile(
     r"\s+(?:\w+\s+){0,2}$",
     re.IGNORECASE,
 )
+# Walking as an ability, not as exercise: "I can walk to the mailbox and that's it", "stay
+# walking longer", "she can barely walk". A statement of what someone can still do says how able
+# they are (starting out, what exercise can do), so it must not send the message to aerobic
+# exercise. A question about walking inverts ("can I walk?") and so is not matched.
+ABILITY_BEFORE = re.compile(
+    r"\b(?:can(?:'t|not)?|could(?:n't)?|able\s+to|unable\s+to|stay|still|barely|hardly)\s+$",
+    re.IGNORECASE,
+)
+ABILITY_WORD = re.compile(r"^walk(?:s|ing)?$", re.IGNORECASE)
 # An intent below this confidence is no evidence of what a sentence of the message asks.
 LIKELY_CONFIDENCE = 0.1
 
@@ -96,16 +116,26 @@ def asked_about(found: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
     """The entities found, less those the message sets aside when it names another of the kind.
 
     "I want my heart rate up again, not just stretches" asks about cardio: stretching is named
-    only to be set aside, so it must not decide the topic.
+    only to be set aside, so it must not decide the topic. Walking named as an ability ("I can
+    walk to the mailbox and back") is no activity asked about, whatever else is named.
     """
 
     def set_aside(entity: dict[str, Any]) -> bool:
         start = entity.get("start")
         return start is not None and SET_ASIDE.search(text[max(0, start - 40) : start]) is not None
 
+    found = [e for e in found if not an_ability(e, text)]
     kept = [e for e in found if not set_aside(e)]
     labels = {e["entity"] for e in kept}
     return [e for e in found if e in kept or e["entity"] not in labels]
+
+
+def an_ability(entity: dict[str, Any], text: str) -> bool:
+    """Whether a found activity word states what someone is able to do ("I can walk to...")."""
+    start, end = entity.get("start"), entity.get("end")
+    if start is None or end is None or not ABILITY_WORD.match(text[start:end]):
+        return False
+    return ABILITY_BEFORE.search(text[max(0, start - 20) : start]) is not None
 
 
 def _within(entities: list[dict[str, Any]], span: tuple[int, int]) -> dict[str, str]:

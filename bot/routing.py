@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.follow_up import (
+    ONLY_HOW_OR_WHY,
     about_the_assistant,
     asks_something,
     before_or_after_it,
@@ -71,6 +72,8 @@ CONDITION_TOPICS = frozenset({"flares_and_steroids"})
 # Intents of messages the classifier could place nowhere: "you" in them is not the assistant
 # ("did you find it helped?" on a forum), unlike in chat ("can you do that?").
 UNPLACED = frozenset({"nlu_fallback", "out_of_scope"})
+# How far down the classifier's ranking a second reading may come from: its top three.
+SECOND_READINGS = 3
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,8 @@ class Router:
         text: str = "",
         focus: Mapping[str, str] | None = None,
         subtype: str | None = None,
+        ranked: Sequence[str] = (),
+        question: Question | None = None,
     ) -> str | None:
         """Return the topic a message asks about, or None when it asks about none.
 
@@ -130,7 +135,9 @@ class Router:
         the classifier gave it only a broad topic ("is it ok for my son too?"), no subject or a
         chat intent ("is that normal?", "can he keep playing?"). ``focus`` holds the entities of
         the question sentence of a long message (default: all of them): only those outrank an
-        intent, so that a word in the story before the question does not decide.
+        intent, so that a word in the story before the question does not decide; ``question`` is
+        the last sentence that asks (even one that points back at the story), and ``ranked`` the
+        classifier's intents, likeliest first.
         """
         if intent in GUIDANCE_INTENTS or intent == "nlu_fallback":
             claimed = self._claimed(text)
@@ -149,6 +156,9 @@ class Router:
                 and before_or_after_it(text)
             ):
                 return last_topic
+            beyond = self._asked_beyond_aspect(topic, question)
+            if beyond:
+                return beyond
             if topic not in NAMED_OUTRANKS:
                 return topic
             decided = named or (own if topic in COARSE_TOPICS else None)
@@ -189,7 +199,14 @@ class Router:
             if label == "exercise_type" and direct in COARSE_TOPICS:
                 # "my son has JDM, can he go to the trampoline park?": as in `_named`.
                 direct = own or direct
-            return direct or named or continued or default
+            # The intent rests on a word of the kind it needs; with none left ("I can walk to
+            # the mailbox and back. Where do I start?"), the classifier's next reading decides.
+            second = None if label in entities else self._second_reading(intent, ranked)
+            if second in COARSE_TOPICS:
+                # "my son with JDM used to play basketball. when can he start again?": as in
+                # `_named`, a subtype with a topic of its own says more than a broad reading.
+                second = own or second
+            return direct or named or continued or second or default
         if intent != FOLLOW_UP_INTENT:
             return None
         # "and my hands?": a named kind of exercise or a body part with a topic of its own.
@@ -203,6 +220,30 @@ class Router:
             )
         # "what about kayaking?" after an answer on swimming: kayaking, not more on swimming.
         return self._unknown_activity(text, subtype) or last_topic
+
+    def _asked_beyond_aspect(self, topic: str, question: Question | None) -> str | None:
+        """The topic the question sentence names, when the intent gave only an aspect of it.
+
+        "I walk every day and do yoga twice a week. Is that enough or should I add weights?" is
+        classified as a question on routines (the story is all routine) but asks about weights:
+        the question sentence's own word decides. A question that asks only the aspect ("I have
+        DM. How often should I lift weights?") keeps it.
+        """
+        if topic not in ASPECT_TOPICS or question is None or ONLY_HOW_OR_WHY.search(question.text):
+            return None
+        return self._named(question.entities)
+
+    @staticmethod
+    def _second_reading(intent: str, ranked: Sequence[str]) -> str | None:
+        """The topic of the classifier's next likeliest topic intent after ``intent``, if any."""
+        return next(
+            (
+                TOPIC_INTENTS[i]
+                for i in ranked[:SECOND_READINGS]
+                if i != intent and i in TOPIC_INTENTS
+            ),
+            None,
+        )
 
     def _claimed(self, text: str) -> str | None:
         """The topic that claims a word of ``text`` ("pregnant"), if any."""
