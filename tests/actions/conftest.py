@@ -72,6 +72,14 @@ def make_tracker() -> TrackerFactory:
     return build
 
 
+def placed(text: str, found: list[tuple[str, str, str]]) -> list[dict[str, Any]]:
+    """Entities as the extractor reports them: (label, value, the words) at their place in text."""
+    return [
+        {"entity": label, "value": value, "start": text.index(w), "end": text.index(w) + len(w)}
+        for label, value, w in found
+    ]
+
+
 def action_call(
     action: str,
     intent: str,

@@ -7,7 +7,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import ActionAnswer, ActionFallback, ActionSmallTalk
 from actions.base import ReplyAction
-from tests.actions.conftest import TrackerFactory
+from tests.actions.conftest import TrackerFactory, placed
 
 
 @pytest.mark.parametrize(
@@ -374,15 +374,9 @@ async def test_the_kind_named_in_the_question_decides_over_the_story(
     make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, text: str, topic: str
 ) -> None:
     tracker = make_tracker("ask_exercise_type", text)
-    tracker.latest_message["entities"] = [
-        {
-            "entity": "exercise_type",
-            "value": value,
-            "start": text.index(w),
-            "end": text.index(w) + len(w),
-        }
-        for w, value in (("pilates", "pilates"), ("walking", "aerobic"))
-    ]
+    tracker.latest_message["entities"] = placed(
+        text, [("exercise_type", "pilates", "pilates"), ("exercise_type", "aerobic", "walking")]
+    )
     await ActionAnswer().run(dispatcher, tracker, {})
 
     (message,) = dispatcher.messages

@@ -6,7 +6,7 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import ActionAnswer, ActionFallback
-from tests.actions.conftest import TrackerFactory
+from tests.actions.conftest import TrackerFactory, placed
 
 VALUES = {
     "walk": "aerobic",
@@ -31,15 +31,9 @@ async def topic_of(
     tracker.latest_message["intent_ranking"] = [
         {"name": name, "confidence": 0.6 / (i + 1)} for i, name in enumerate(ranking)
     ]
-    tracker.latest_message["entities"] = [
-        {
-            "entity": LABELS.get(w, "exercise_type"),
-            "value": VALUES[w],
-            "start": text.index(w),
-            "end": text.index(w) + len(w),
-        }
-        for w in words
-    ]
+    tracker.latest_message["entities"] = placed(
+        text, [(LABELS.get(w, "exercise_type"), VALUES[w], w) for w in words]
+    )
     await ActionAnswer().run(dispatcher, tracker, {})
     (message,) = dispatcher.messages
     return str(message["custom"]["topic"])

@@ -6,7 +6,7 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import ActionAnswer
-from tests.actions.conftest import TrackerFactory
+from tests.actions.conftest import TrackerFactory, placed
 
 VALUES = {
     "heart rate up": "aerobic",
@@ -39,15 +39,9 @@ async def test_a_word_set_aside_does_not_decide(
     topic: str,
 ) -> None:
     tracker = make_tracker("ask_exercise_safety", text)
-    tracker.latest_message["entities"] = [
-        {
-            "entity": "exercise_type",
-            "value": VALUES[w],
-            "start": text.index(w),
-            "end": text.index(w) + len(w),
-        }
-        for w in words
-    ]
+    tracker.latest_message["entities"] = placed(
+        text, [("exercise_type", VALUES[w], w) for w in words]
+    )
     await ActionAnswer().run(dispatcher, tracker, {})
 
     (message,) = dispatcher.messages

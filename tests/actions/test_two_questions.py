@@ -14,7 +14,7 @@ from actions.base import ReplyAction
 from actions.safety import ActionSafety
 from bot.channels.render import render_reply, sms
 from bot.guide import Guide
-from tests.actions.conftest import ONGOING
+from tests.actions.conftest import ONGOING, placed
 
 SWIM_AND_WHO = "Is swimming safe with DM? And who can help me plan it?"
 STORY_WEIGHTS_AND_CK = (
@@ -54,15 +54,7 @@ def tracker_for(
     safety: dict[str, Any] | None = None,
 ) -> Tracker:
     """A tracker whose latest message is ``text``, its entities found where their words are."""
-    found = [
-        {
-            "entity": label,
-            "value": value,
-            "start": text.index(words),
-            "end": text.index(words) + len(words),
-        }
-        for label, value, words in entities
-    ]
+    found = placed(text, entities)
     message = {
         "intent": {"name": intent, "confidence": max(ranking.values(), default=0.9)},
         "intent_ranking": [{"name": n, "confidence": c} for n, c in ranking.items()],
