@@ -9,6 +9,7 @@ from typing import Any
 from rasa_sdk import Tracker
 
 from bot.follow_up import POINTS_BACK
+from bot.nlp.sentences import asking_spans
 from bot.routing import Question
 
 
@@ -92,7 +93,6 @@ def latest_turn(tracker: Tracker) -> Turn:
     )
 
 
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 # Words just before a named thing that set it aside: "not just stretches", "rather than weights".
 SET_ASIDE = re.compile(
     r"\b(?:not\s+(?:just|only)|rather\s+than|instead\s+of|other\s+than|apart\s+from|besides)"
@@ -145,15 +145,6 @@ def _within(entities: list[dict[str, Any]], span: tuple[int, int]) -> dict[str, 
         for e in entities
         if span[0] <= e.get("start", span[0]) and e.get("end", span[1]) <= span[1]
     }
-
-
-def asking_spans(text: str) -> list[tuple[int, int]]:
-    """Where the sentences that ask something ("?") are in a message of several sentences."""
-    starts = [0, *(m.end() for m in SENTENCE_END.finditer(text))]
-    if len(starts) < 2:
-        return []
-    spans = zip(starts, [*starts[1:], len(text)], strict=True)
-    return [(a, b) for a, b in spans if "?" in text[a:b]]
 
 
 def question_span(text: str) -> tuple[int, int] | None:
