@@ -20,7 +20,19 @@ from bot.nlp.english import english_words
 from bot.safety.lexicon import REGEX_PREFIX, Lexicon, Phrase, Urgency
 
 SENTENCE_BREAKS = frozenset({".", "!", "?", ";"})
-CLAUSE_BREAKS = SENTENCE_BREAKS | {",", "-", "—", ":", "but", "however", "although", "though"}
+# "now" opens a clause of its own: what it says is current, whatever the clause before it denied
+# or put in the past ("worse not better and now I'm shivery", "choked last year and now again").
+CLAUSE_BREAKS = SENTENCE_BREAKS | {
+    ",",
+    "-",
+    "—",
+    ":",
+    "but",
+    "however",
+    "although",
+    "though",
+    "now",
+}
 NEGATION_REACH = 6
 # Words that make a time in the past run up to now: "since last year", "over the last month".
 ONGOING = frozenset({"since", "for", "over", "during"})
@@ -192,8 +204,8 @@ class Detector:
         for start, stop in self._occurrences(words, 0, len(words), self.lexicon.idioms):
             words[start:stop] = [frozenset()] * (stop - start)
         sentences = self._spans(words, SENTENCE_BREAKS)
-        clauses = self._spans(words, CLAUSE_BREAKS)
-        clause_of = {i: c for c, (a, b) in enumerate(clauses) for i in range(a, b)}
+        clauses = self._spans(words, CLAUSE_BREAKS) or [(0, len(words))]
+        clause_of = self._clause_of(clauses, len(words))
         # Many patterns share a concept: find each concept in the message once, not per pattern
         # and sentence (this was most of the detector's time, on every message).
         found: dict[str, list[tuple[int, int]]] = {}
@@ -287,6 +299,21 @@ class Detector:
 
         medical = {p[0] for p in self.lexicon.medical_patterns}
         return inside(self.lexicon.medical_unless) and not any(inside(c) for c in medical)
+
+    @staticmethod
+    def _clause_of(clauses: Sequence[tuple[int, int]], length: int) -> dict[int, int]:
+        """The clause of every word; a break word belongs to the clause it opens.
+
+        A phrase can begin with a break word ("now" in "now I can't swallow"), so a match may
+        start on one.
+        """
+        clause_of: dict[int, int] = {}
+        previous_end = 0
+        for c, (_, end) in enumerate(clauses):
+            clause_of.update((i, c) for i in range(previous_end, end))
+            previous_end = end
+        clause_of.update((i, len(clauses) - 1) for i in range(clauses[-1][1], length))
+        return clause_of
 
     def _forms(self, lower: str, lemma: str) -> frozenset[str]:
         return frozenset({lower, lemma, self._spell(lower)})
