@@ -257,6 +257,35 @@ def test_a_dose_question_stays_medical_around_exercise_words(
 @pytest.mark.parametrize(
     "text",
     [
+        "is whey protein ok after my workouts?",
+        "should I take a magnesium supplement for cramp after exercise?",
+        "do protein shakes help you build muscle at the gym with myositis?",
+    ],
+)
+def test_a_supplement_question_stays_medical_around_exercise_words(
+    detector: Detector, analyzer: Analyzer, text: str
+) -> None:
+    report = detector.detect(analyzer.nlp(text))
+    assert report.medical
+    assert not report.exercise_only
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "does exercise push my creatine kinase up?",
+        "my creatine kinase was high after the gym, should I rest?",
+    ],
+)
+def test_creatine_kinase_is_a_blood_test_not_a_supplement(
+    detector: Detector, analyzer: Analyzer, text: str
+) -> None:
+    assert not detector.detect(analyzer.nlp(text)).medical
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "I'm on a high dose of prednisone, can I still lift weights?",
         "does my statin mean I should not do strength training?",
     ],
