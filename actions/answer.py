@@ -40,12 +40,11 @@ class ActionAnswer(ReplyAction):
         if asks_about_a_named_medicine(turn, tracker):
             return guide.composer.out_of_scope(), []
         topics = [guide.question_topic(q, turn.likely_intents) for q in turn.questions]
-        main = (
-            guide.router.main_question(turn.intent, turn.questions, topics)
+        focus = (
+            guide.router.main_question(turn.intent, turn.questions, topics).entities
             if turn.questions
-            else None
+            else turn.focus
         )
-        focus = turn.focus if main is None else main.entities
         # A follow-up continues the conversation's subject, not an aspect of it asked last.
         context = subject_of(turn.answered_topics) or turn.last_topic
         topic = guide.router.topic_for(
@@ -57,15 +56,6 @@ class ActionAnswer(ReplyAction):
             turn.subtype,
             ranked=turn.ranked_intents,
             question=turn.asking,
-        )
-        # The classifier split between two topics: the knowledge's match with the question
-        # answered (not another question of the message) may side with its second reading.
-        topic = guide.router.weighed(
-            topic,
-            turn.intent,
-            turn.readings,
-            turn.question if main is None else main.text,
-            guide.index.topic_support,
         )
         if topic is None and turn.intent == FOLLOW_UP_INTENT:
             # Read as a follow-up, but there is nothing to follow: the classifier's next likely

@@ -42,8 +42,6 @@ class Turn:
     asking: Question | None = None
     # The topics answered so far in the session, oldest first.
     answered_topics: tuple[str, ...] = ()
-    # The classifier's intents with their confidences, likeliest first.
-    readings: tuple[tuple[str, float], ...] = ()
 
     @property
     def plain(self) -> bool:
@@ -92,7 +90,6 @@ def latest_turn(tracker: Tracker) -> Turn:
             for p in bot_payloads(tracker)
             if p.get("type") == "answer" and p.get("topic")
         ),
-        readings=tuple((r["name"], float(r.get("confidence", 0))) for r in ranking),
     )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.follow_up import (
@@ -74,14 +74,6 @@ CONDITION_TOPICS = frozenset({"flares_and_steroids"})
 UNPLACED = frozenset({"nlu_fallback", "out_of_scope"})
 # How far down the classifier's ranking a second reading may come from: its top three.
 SECOND_READINGS = 3
-# A topic reading the classifier gives at least this confidence after its first is a rival
-# worth weighing against the knowledge (below it, a second reading is mostly noise).
-RIVAL_CONFIDENCE = 0.2
-# How much better the knowledge must match the question for the rival to win: half as much
-# again, so that a close call stays with the classifier.
-RIVAL_SUPPORT = 1.5
-# How well each topic's entries match some words (`KnowledgeIndex.topic_support`).
-TopicSupport = Callable[[str], Mapping[str, float]]
 
 
 @dataclass(frozen=True)
@@ -228,36 +220,6 @@ class Router:
             )
         # "what about kayaking?" after an answer on swimming: kayaking, not more on swimming.
         return self._unknown_activity(text, subtype) or last_topic
-
-    @staticmethod
-    def weighed(
-        topic: str | None,
-        intent: str,
-        readings: Sequence[tuple[str, float]],
-        question: str,
-        support: TopicSupport,
-    ) -> str | None:
-        """``topic``, or the classifier's rival reading when the knowledge backs it clearly.
-
-        On a long or unusual message the classifier is often split between two topics ("what
-        have the studies found about CK and training?": CK tests or the research), and its
-        first reading is only a little likelier. Retrieval over every entry is evidence of
-        another kind: when the question sentence matches the rival topic's entries
-        `RIVAL_SUPPORT` times better, the rival wins. Only a topic taken from the intent as it
-        is can be overturned: a deciding word, a claimed word or the conversation already
-        outranked the intent.
-        ``readings`` are the classifier's intents with their confidences, likeliest first.
-        """
-        if topic is None or not question or TOPIC_INTENTS.get(intent) != topic:
-            return topic
-        rival = next(
-            ((TOPIC_INTENTS[i], c) for i, c in readings if i != intent and i in TOPIC_INTENTS),
-            None,
-        )
-        if rival is None or rival[1] < RIVAL_CONFIDENCE:
-            return topic
-        scores = support(question)
-        return rival[0] if scores[rival[0]] > RIVAL_SUPPORT * scores[topic] else topic
 
     def _asked_beyond_aspect(self, topic: str, question: Question | None) -> str | None:
         """The topic the question sentence names, when the intent gave only an aspect of it.

@@ -79,20 +79,15 @@ class KnowledgeIndex:
             term: math.log(1 + (count - df + 0.5) / (df + 0.5))
             for term, df in document_frequency.items()
         }
-        self._postings: dict[str, list[str]] = {}
-        for entry_id, terms in self._tf.items():
-            for term in terms:
-                self._postings.setdefault(term, []).append(entry_id)
 
     def _bm25(self, entry: Entry, terms: Sequence[str]) -> float:
         tf = self._tf[entry.id]
-        return sum(self._term_score(entry.id, term) for term in terms if term in tf)
-
-    def _term_score(self, entry_id: str, term: str) -> float:
-        """One term's share of an entry's BM25 score (the term must be in the entry)."""
-        tf = self._tf[entry_id][term]
-        norm = K1 * (1 - B + B * self._length[entry_id] / self._average_length)
-        return self._idf.get(term, 0.0) * tf * (K1 + 1) / (tf + norm)
+        norm = K1 * (1 - B + B * self._length[entry.id] / self._average_length)
+        return sum(
+            self._idf.get(term, 0.0) * tf[term] * (K1 + 1) / (tf[term] + norm)
+            for term in terms
+            if term in tf
+        )
 
     def search(self, query: Query, limit: int = 3) -> list[Ranked]:
         """Return the best entries for ``query``, best first.
@@ -123,21 +118,3 @@ class KnowledgeIndex:
             key=lambda r: (query.subtype not in r.entry.subtypes, -r.score, r.entry.position)
         )
         return ranked[:limit]
-
-    def topic_support(self, text: str) -> dict[str, float]:
-        """How well each topic's best entry matches ``text``, over every entry of the knowledge.
-
-        Evidence for routing apart from the classifier: the question's words against what each
-        topic actually says. Every topic is there, at 0.0 where no entry shares a word. Only the
-        entries that hold a word of the question are scored, so it stays well under a
-        millisecond.
-        """
-        terms = self.analyzer.analyse(text).terms if text else ()
-        scores = dict.fromkeys(self._tf, 0.0)
-        for term in terms:
-            for entry_id in self._postings.get(term, ()):
-                scores[entry_id] += self._term_score(entry_id, term)
-        support = dict.fromkeys(self.knowledge.topics, 0.0)
-        for entry in self.knowledge.entries:
-            support[entry.topic] = max(support[entry.topic], scores[entry.id])
-        return support

@@ -67,14 +67,3 @@ def test_lookup_runs_on_the_in_memory_index(guide: Guide) -> None:
         guide.index.search(Query(text="hydrotherapy pool"), limit=1)[0].entry.topic
         == "hydrotherapy"
     )
-
-
-def test_topic_support_ranks_every_topic_by_its_best_entry(
-    guide: Guide, knowledge: KnowledgeSet
-) -> None:
-    support = guide.index.topic_support(
-        "what have the studies found about CK and long-term training?"
-    )
-    assert set(support) == set(knowledge.topics)
-    assert max(support, key=lambda t: support[t]) == "research_evidence"
-    assert set(guide.index.topic_support("").values()) == {0.0}
