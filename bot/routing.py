@@ -72,6 +72,10 @@ CONDITION_TOPICS = frozenset({"flares_and_steroids"})
 # Intents of messages the classifier could place nowhere: "you" in them is not the assistant
 # ("did you find it helped?" on a forum), unlike in chat ("can you do that?").
 UNPLACED = frozenset({"nlu_fallback", "out_of_scope"})
+# Entities whose topic outranks a broad intent, in order: what is named first decides.
+NAMED_LABELS = ("exercise_type", "body_part", "concern")
+# A concern is the weakest: a subtype with a topic of its own (IBM, JDM, IMNM) outranks it.
+WEAKEST_NAMED = "concern"
 # How far down the classifier's ranking a second reading may come from: its top three.
 SECOND_READINGS = 3
 
@@ -264,16 +268,24 @@ class Router:
         )
 
     def _named(self, entities: Mapping[str, str]) -> str | None:
-        """The topic of a named kind of exercise or body part ("swimming", "grip"), if any.
+        """The topic of a named kind of exercise, body part or concern ("swimming", "grip"), if any.
 
         An everyday activity ("trampolining", "croquet") leads only to the kinds of exercise in
         general; a subtype with a topic of its own, named with it, says more ("our girl has JDM,
-        is trampolining ok?" is about exercise for a child with JDM).
+        is trampolining ok?" is about exercise for a child with JDM). A concern (a symptom, a
+        blood test, a treatment) comes last: "is swimming ok when I'm sore?" is about swimming,
+        "does exercise help with the fatigue?" about fatigue.
         """
-        named = self.vocabulary.topic_for(
-            "exercise_type", entities.get("exercise_type")
-        ) or self.vocabulary.topic_for("body_part", entities.get("body_part"))
-        if named in COARSE_TOPICS:
+        label, named = next(
+            (
+                (label, topic)
+                for label in NAMED_LABELS
+                if (topic := self.vocabulary.topic_for(label, entities.get(label)))
+            ),
+            (None, None),
+        )
+        if named in COARSE_TOPICS or label == WEAKEST_NAMED:
+            # "my CK has come down with IMNM, can I go to the gym?": the subtype says more.
             return self._own(entities) or named
         return named
 

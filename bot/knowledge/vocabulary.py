@@ -10,7 +10,7 @@ import yaml
 
 from bot.knowledge.schema import KnowledgeError, Problem
 
-ENTITY_LABELS = ("exercise_type", "professional", "myositis_type", "body_part")
+ENTITY_LABELS = ("exercise_type", "professional", "myositis_type", "body_part", "concern")
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,11 @@ from bot.settings import Settings
         ("my HIIT class", {("exercise_type", "aerobic")}),
         ("pottering in the garden", {("exercise_type", "other_activity")}),
         ("croquet on Sundays", {("exercise_type", "other_activity")}),
+        # What a question asks about besides exercise: symptoms, blood tests, treatments.
+        ("does exercise help with the fatigue", {("concern", "fatigue")}),
+        ("my CPK went up", {("concern", "ck")}),
+        ("I'm tapering the pred", {("concern", "steroids"), ("concern", "steroids")}),
+        ("sore after a flare up", {("concern", "soreness"), ("concern", "flare")}),
     ],
 )
 def test_ruler_finds_canonical_entities(
