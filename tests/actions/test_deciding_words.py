@@ -158,6 +158,23 @@ from tests.actions.conftest import TrackerFactory, placed
             "answer",
             "imnm",
         ),
+        # Every form of the pregnancy words claims the question.
+        (
+            ActionAnswer(),
+            "ask_exercise_type",
+            "I'm 30 weeks, can I keep going to my aqua natal class?",
+            {},
+            "answer",
+            "pregnancy",
+        ),
+        (
+            ActionAnswer(),
+            "ask_exercise_safety",
+            "my DM showed up after both pregnancies, is exercise ok?",
+            {"myositis_type": "DM"},
+            "answer",
+            "pregnancy",
+        ),
         (ActionSmallTalk(), "affirm", "asdfgh", {}, "fallback", None),
         (ActionSmallTalk(), "affirm", "jkjkjk lll", {}, "fallback", None),
         (ActionSmallTalk(), "affirm", "yes please", {}, "small_talk", None),

@@ -45,6 +45,12 @@ from bot.settings import Settings
         ("my HIIT class", {("exercise_type", "aerobic")}),
         ("pottering in the garden", {("exercise_type", "other_activity")}),
         ("croquet on Sundays", {("exercise_type", "other_activity")}),
+        ("is it ok to do squats and deadlifts", {("exercise_type", "strength")}),
+        (
+            "did physical therapy get your strength back?",
+            {("exercise_type", "strength"), ("professional", "physiotherapist")},
+        ),
+        ("would pulmonary rehab help", {("professional", "rehabilitation_specialist")}),
         # What a question asks about besides exercise: symptoms, blood tests, treatments.
         ("does exercise help with the fatigue", {("concern", "fatigue")}),
         ("my CPK went up", {("concern", "ck")}),
