@@ -273,6 +273,19 @@ def test_a_supplement_question_stays_medical_around_exercise_words(
 @pytest.mark.parametrize(
     "text",
     [
+        "ten days of prednisone did nothing, should I ask my doctor for IV steroids instead?",
+        "could I go on methotrexate instead of the pred?",
+    ],
+)
+def test_asking_for_another_treatment_is_medical(
+    detector: Detector, analyzer: Analyzer, text: str
+) -> None:
+    assert detector.detect(analyzer.nlp(text)).medical
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "does exercise push my creatine kinase up?",
         "my creatine kinase was high after the gym, should I rest?",
     ],
