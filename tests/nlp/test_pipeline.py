@@ -51,6 +51,11 @@ from bot.settings import Settings
             {("exercise_type", "strength"), ("professional", "physiotherapist")},
         ),
         ("would pulmonary rehab help", {("professional", "rehabilitation_specialist")}),
+        # A slip of one letter in a long vocabulary word, though no list has it.
+        ("is swiming ok", {("exercise_type", "hydrotherapy")}),
+        ("what about hydrotherpy", {("exercise_type", "hydrotherapy")}),
+        ("my dermatomyosits is mild", {("myositis_type", "DM")}),
+        ("should I see a physiotherapsit", {("professional", "physiotherapist")}),
         # What a question asks about besides exercise: symptoms, blood tests, treatments.
         ("does exercise help with the fatigue", {("concern", "fatigue")}),
         ("my CPK went up", {("concern", "ck")}),
@@ -69,6 +74,16 @@ def test_ruler_finds_canonical_entities(
 )
 def test_short_abbreviations_match_only_in_capitals(analyzer: Analyzer, text: str) -> None:
     assert analyzer.analyse(text).entities == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I keep waking up at night", "my weight went up on steroids", "she eights her food"],
+)
+def test_a_slip_never_turns_an_english_word_into_a_vocabulary_word(
+    analyzer: Analyzer, text: str
+) -> None:
+    assert not [e for e in analyzer.analyse(text).entities if e[0] != "concern"]
 
 
 def test_terms_are_lemmas_without_stop_words(analyzer: Analyzer) -> None:
