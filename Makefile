@@ -45,7 +45,8 @@ $(STAMPS)/npm: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-$(STAMPS)/pipeline: $(STAMPS)/venv knowledge/vocabulary.yml bot/nlp/pipeline_builder.py bot/knowledge/vocabulary.py
+$(STAMPS)/pipeline: $(STAMPS)/venv knowledge/vocabulary.yml bot/nlp/pipeline_builder.py bot/nlp/english.py \
+		bot/knowledge/vocabulary.py
 	$(PY) -m bot pipeline build --out $(PIPELINE)
 	@touch $@
 

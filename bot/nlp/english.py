@@ -13,16 +13,30 @@ import importlib.resources
 import json
 import re
 from functools import lru_cache
+from typing import Any
+
+
+def _lookups(name: str) -> Any:
+    """One English table of spacy-lookups-data ("en_<name>.json.gz"), parsed."""
+    data = importlib.resources.files("spacy_lookups_data") / "data"
+    return json.loads(gzip.decompress((data / f"en_{name}.json.gz").read_bytes()))
 
 
 @lru_cache(maxsize=1)
 def english_words() -> frozenset[str]:
     """Return the lower-case English words of spacy-lookups-data (lemmas and inflections)."""
-    data = importlib.resources.files("spacy_lookups_data") / "data"
-    index = json.loads(gzip.decompress((data / "en_lemma_index.json.gz").read_bytes()))
-    lookup = json.loads(gzip.decompress((data / "en_lemma_lookup.json.gz").read_bytes()))
+    index, lookup = _lookups("lemma_index"), _lookups("lemma_lookup")
     words = {w for by_pos in index.values() for w in by_pos} | set(lookup) | set(lookup.values())
     return frozenset(w.lower() for w in words if w.isalpha())
+
+
+def common_words(min_log_prob: float) -> frozenset[str]:
+    """Words at least this frequent in spacy-lookups-data's English word counts.
+
+    Only the pipeline builder reads them (about a million counts), so they are not cached.
+    """
+    counts: dict[str, float] = _lookups("lexeme_prob")
+    return frozenset(word for word, log_prob in counts.items() if log_prob >= min_log_prob)
 
 
 # Chat words that are not in a dictionary but are not nonsense either.

@@ -10,11 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import spacy
-import srsly
 from spacy.language import Language
-from spacy_lookups_data import get_file
 
 from bot.knowledge.vocabulary import Term, Vocabulary
+from bot.nlp.english import common_words, english_words
 
 PIPELINE_NAME = "myositis"
 # Misspellings nobody listed: a word with one letter after its first dropped, doubled or swapped
@@ -37,14 +36,6 @@ def ruler_patterns(nlp: Language, vocabulary: Vocabulary) -> list[dict[str, Any]
                 {"label": term.label, "id": term.value, "pattern": [{attr: t} for t in tokens]}
             )
     return patterns
-
-
-def english_words() -> frozenset[str]:
-    """English words: the lemma table's forms and lemmas, and every fairly common word."""
-    lemmas: dict[str, str] = srsly.read_gzip_json(get_file("en_lemma_lookup.json.gz"))
-    counts: dict[str, float] = srsly.read_gzip_json(get_file("en_lexeme_prob.json.gz"))
-    common = (word for word, log_prob in counts.items() if log_prob >= COMMON_WORD_LOG_PROB)
-    return frozenset({*lemmas, *lemmas.values(), *common})
 
 
 def one_slip(word: str) -> set[str]:
@@ -85,7 +76,8 @@ def build_pipeline(vocabulary: Vocabulary) -> Language:
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True})
     nlp.initialize()
-    patterns = ruler_patterns(nlp, vocabulary) + slip_patterns(vocabulary, english_words())
+    words = english_words() | common_words(COMMON_WORD_LOG_PROB)
+    patterns = ruler_patterns(nlp, vocabulary) + slip_patterns(vocabulary, words)
     ruler.add_patterns(patterns)  # type: ignore[attr-defined]
     nlp.meta["name"] = PIPELINE_NAME
     nlp.meta["description"] = "Blank English, lookup lemmatizer and the myositis vocabulary ruler."
