@@ -141,7 +141,11 @@ class QuestionReader(GraphComponent):
         ]
         if not examples:
             return self._resource
-        lemma_texts, texts = self._question_sentences(examples)
+        whole = [m.get(TEXT) or "" for m in examples]
+        lemma_texts, texts = self._sentences(
+            (m, question_part(text) or (0, len(text)))
+            for m, text in zip(examples, whole, strict=True)
+        )
         features = QuestionFeatures.untrained()
         classifier = LogisticRegression(
             class_weight="balanced",
@@ -155,35 +159,31 @@ class QuestionReader(GraphComponent):
         return self._resource
 
     @staticmethod
-    def _question_sentences(messages: Iterable[Message]) -> tuple[list[str], list[str]]:
-        """The question sentence of each message (the whole text when it has one sentence)."""
+    def _sentences(
+        parts: Iterable[tuple[Message, tuple[int, int]]],
+    ) -> tuple[list[str], list[str]]:
+        """The lemmas and the words of one span of each message (its question sentence)."""
         lemma_texts, texts = [], []
-        for message in messages:
-            text = message.get(TEXT) or ""
-            span = question_part(text) or (0, len(text))
-            lemma_texts.append(lemmas(message.get(SPACY_DOCS[TEXT]), span))
-            texts.append(text[span[0] : span[1]])
+        for message, (start, end) in parts:
+            lemma_texts.append(lemmas(message.get(SPACY_DOCS[TEXT]), (start, end)))
+            texts.append((message.get(TEXT) or "")[start:end])
         return lemma_texts, texts
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Average in the question sentence's reading for messages of several sentences."""
         for message in messages:
-            text = message.get(TEXT) or ""
-            if (
-                self._trained is None
-                or message.get(SPACY_DOCS[TEXT]) is None
-                or question_part(text) is None
-            ):
+            span = question_part(message.get(TEXT) or "")
+            if self._trained is None or message.get(SPACY_DOCS[TEXT]) is None or span is None:
                 self._trim(message)
             else:
-                self._read_question(message)
+                self._read_question(message, span)
         return messages
 
-    def _read_question(self, message: Message) -> None:
+    def _read_question(self, message: Message, span: tuple[int, int]) -> None:
         """Replace the message's intent and ranking with the averaged reading."""
         assert self._trained is not None
         features, classifier = self._trained
-        lemma_texts, texts = self._question_sentences([message])
+        lemma_texts, texts = self._sentences([(message, span)])
         asked = classifier.predict_proba(features.transform(lemma_texts, texts))[0]
         weight = float(self.config["question_weight"])
         whole = {
