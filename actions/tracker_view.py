@@ -58,8 +58,8 @@ def latest_turn(tracker: Tracker) -> Turn:
     text = message.get("text") or ""
     found = asked_about([e for e in message.get("entities", []) if "value" in e], text)
     entities = {e["entity"]: str(e["value"]) for e in found}
-    span = question_span(text)
     spans = [] if text.startswith("/") else asking_spans(text)
+    span = question_span(text, spans)
     subtype = entities.get("myositis_type") or tracker.get_slot("myositis_type")
     ranking = [r for r in message.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"]
     wording = message.get("wording") or {}
@@ -147,14 +147,14 @@ def _within(entities: list[dict[str, Any]], span: tuple[int, int]) -> dict[str, 
     }
 
 
-def question_span(text: str) -> tuple[int, int] | None:
+def question_span(text: str, asking: list[tuple[int, int]]) -> tuple[int, int] | None:
     """Where the question is in a message of several sentences (the last one asking), if any.
 
-    "I can walk to the mailbox and back. Where do I start?" asks about starting, not walking:
-    the story's words should not outrank the question's. A question that points back ("I gave
-    up tennis. Could I take it up again?") is about the story, so then there is no focus.
+    ``asking`` are the message's asking sentences (`asking_spans`). "I can walk to the mailbox
+    and back. Where do I start?" asks about starting, not walking: the story's words should not
+    outrank the question's. A question that points back ("I gave up tennis. Could I take it up
+    again?") is about the story, so then there is no focus.
     """
-    asking = asking_spans(text)
     if not asking or POINTS_BACK.search(text[asking[-1][0] : asking[-1][1]]):
         return None
     return asking[-1]
