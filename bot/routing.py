@@ -200,17 +200,14 @@ class Router:
             # pilates, whatever the story names after it.
             asked = focus if focus is not None and label in focus else entities
             direct = self.vocabulary.topic_for(label, asked.get(label))
-            if label == "exercise_type" and direct in COARSE_TOPICS:
-                # "my son has JDM, can he go to the trampoline park?": as in `_named`.
-                direct = own or direct
+            if label == "exercise_type":
+                # "my son has JDM, can he go to the trampoline park?"
+                direct = self._narrowed(direct, own)
             # The intent rests on a word of the kind it needs; with none left ("I can walk to
-            # the mailbox and back. Where do I start?"), the classifier's next reading decides.
+            # the mailbox and back. Where do I start?"), the classifier's next reading decides
+            # ("my son with JDM used to play basketball. when can he start again?").
             second = None if label in entities else self._second_reading(intent, ranked)
-            if second in COARSE_TOPICS:
-                # "my son with JDM used to play basketball. when can he start again?": as in
-                # `_named`, a subtype with a topic of its own says more than a broad reading.
-                second = own or second
-            return direct or named or continued or second or default
+            return direct or named or continued or self._narrowed(second, own) or default
         if intent != FOLLOW_UP_INTENT:
             return None
         # "and my hands?": a named kind of exercise or a body part with a topic of its own.
@@ -284,10 +281,18 @@ class Router:
             ),
             (None, None),
         )
-        if named in COARSE_TOPICS or label == WEAKEST_NAMED:
+        if label == WEAKEST_NAMED:
             # "my CK has come down with IMNM, can I go to the gym?": the subtype says more.
             return self._own(entities) or named
-        return named
+        return self._narrowed(named, self._own(entities))
+
+    @staticmethod
+    def _narrowed(topic: str | None, own: str | None) -> str | None:
+        """A broad topic, given way to a named subtype's own topic (IBM, JDM, IMNM) if there is one.
+
+        A subtype with a topic of its own says more than a broad reading or an everyday activity.
+        """
+        return (own or topic) if topic in COARSE_TOPICS else topic
 
     def _own(self, entities: Mapping[str, str]) -> str | None:
         """The topic of a named subtype that has one of its own (IBM, JDM, IMNM), if any."""
