@@ -74,8 +74,16 @@ CONDITION_TOPICS = frozenset({"flares_and_steroids"})
 UNPLACED = frozenset({"nlu_fallback", "out_of_scope"})
 # Entities whose topic outranks a broad intent, in order: what is named first decides.
 NAMED_LABELS = ("exercise_type", "body_part", "concern")
+# The named words that say which exercise a question is on (a concern says how someone is).
+EXERCISE_LABELS = NAMED_LABELS[:2]
 # A concern is the weakest: a subtype with a topic of its own (IBM, JDM, IMNM) outranks it.
 WEAKEST_NAMED = "concern"
+# Subtypes' own topics written for people the other topics' studies left out: children (JDM).
+# A child's routine, tiredness or start is answered from the children's topic, not from advice
+# drawn from studies in adults.
+OWN_AUDIENCE = frozenset({"children_jdm"})
+# The adults' topics a question about such a child may be given when it names no exercise.
+ADULT_READINGS = COARSE_TOPICS | {"routine_and_rest", "pain_fatigue_ck"}
 # How far down the classifier's ranking a second reading may come from: its top three.
 SECOND_READINGS = 3
 
@@ -141,8 +149,32 @@ class Router:
         the question sentence of a long message (default: all of them): only those outrank an
         intent, so that a word in the story before the question does not decide; ``question`` is
         the last sentence that asks (even one that points back at the story), and ``ranked`` the
-        classifier's intents, likeliest first.
+        classifier's intents, likeliest first. A child's routine, tiredness or start goes to the
+        children's topic (`OWN_AUDIENCE`) when the question names no exercise.
         """
+        topic = self._resolved(
+            intent, entities, last_topic, text, focus, subtype, ranked, question
+        )
+        asked = entities if focus is None else focus
+        if topic not in ADULT_READINGS or any(
+            self.vocabulary.topic_for(label, asked.get(label)) for label in EXERCISE_LABELS
+        ):
+            return topic
+        audience = self._own({"myositis_type": entities.get("myositis_type") or subtype or ""})
+        return audience if audience in OWN_AUDIENCE else topic
+
+    def _resolved(
+        self,
+        intent: str,
+        entities: Mapping[str, str],
+        last_topic: str | None,
+        text: str,
+        focus: Mapping[str, str] | None,
+        subtype: str | None,
+        ranked: Sequence[str],
+        question: Question | None,
+    ) -> str | None:
+        """The topic from intent, entities and context, as `topic_for` describes."""
         if intent in GUIDANCE_INTENTS or intent == "nlu_fallback":
             claimed = self._claimed(text)
             if claimed:

@@ -119,6 +119,65 @@ async def test_a_broad_question_goes_to_the_remembered_subtypes_own_topic(
     assert payload["topic"] == topic
 
 
+@pytest.mark.parametrize(
+    ("intent", "text", "subtype", "entities", "topic"),
+    [
+        ("ask_routine", "how much exercise is right for her?", "JDM", {}, "children_jdm"),
+        (
+            "ask_pain_fatigue_ck",
+            "she's too tired most days, should I push her?",
+            "JDM",
+            {"concern": "fatigue"},
+            "children_jdm",
+        ),
+        ("ask_getting_started", "how do we build her back up?", "JDM", {}, "children_jdm"),
+        # Adults' aspects stay: the studies behind them were done in adults like them.
+        ("ask_routine", "how much exercise is right for me?", "IBM", {}, "routine_and_rest"),
+        (
+            "ask_pain_fatigue_ck",
+            "I'm too tired most days, should I push on?",
+            "DM",
+            {"concern": "fatigue"},
+            "pain_fatigue_ck",
+        ),
+    ],
+)
+async def test_a_childs_routine_or_tiredness_goes_to_the_childrens_topic(
+    make_tracker: TrackerFactory,
+    intent: str,
+    text: str,
+    subtype: str,
+    entities: dict[str, str],
+    topic: str,
+) -> None:
+    payload = await _reply(
+        ActionAnswer(),
+        make_tracker,
+        intent,
+        text,
+        {"myositis_type": subtype, "last_topic": "exercise_types"},
+        entities,
+    )
+
+    assert payload["topic"] == topic
+
+
+async def test_a_childs_question_naming_an_exercise_is_not_moved(
+    make_tracker: TrackerFactory,
+) -> None:
+    payload = await _reply(
+        ActionAnswer(),
+        make_tracker,
+        "ask_routine",
+        "how often should he do his stretches?",
+        {"myositis_type": "JDM"},
+        {"exercise_type": "stretching"},
+    )
+
+    # How often to stretch: the named exercise's aspect, as for anyone.
+    assert payload["topic"] == "routine_and_rest"
+
+
 async def test_a_named_exercise_still_outranks_the_remembered_subtype(
     make_tracker: TrackerFactory,
 ) -> None:
