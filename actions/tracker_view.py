@@ -9,7 +9,7 @@ from typing import Any
 from rasa_sdk import Tracker
 
 from bot.follow_up import POINTS_BACK
-from bot.nlp.sentences import asking_spans
+from bot.nlp.sentences import asking_spans, sentence_spans
 from bot.routing import Question
 
 
@@ -37,8 +37,8 @@ class Turn:
     # found them in the Rasa server (bot.nlp.language.wording): read, not recomputed, here.
     language: str | None = None
     gibberish: bool = False
-    # The last sentence that asks, when the message has several sentences (even if it points
-    # back at the story: "I swim. Is that enough or should I add weights?").
+    # The last sentence that asks (even if it points back at the story: "I swim. Is that enough
+    # or should I add weights?"); a message of one sentence is its own.
     asking: Question | None = None
     # The topics answered so far in the session, oldest first.
     answered_topics: tuple[str, ...] = ()
@@ -82,9 +82,7 @@ def latest_turn(tracker: Tracker) -> Turn:
         if len(spans) < 2
         else tuple(Question(text[a:b].strip(), _within(found, (a, b))) for a, b in spans),
         question="" if text.startswith("/") else text if span is None else text[span[0] : span[1]],
-        asking=None
-        if not spans
-        else Question(text[spans[-1][0] : spans[-1][1]].strip(), _within(found, spans[-1])),
+        asking=_asking(text, spans, found),
         answered_topics=tuple(
             str(p["topic"])
             for p in bot_payloads(tracker)
@@ -136,6 +134,25 @@ def an_ability(entity: dict[str, Any], text: str) -> bool:
     if start is None or end is None or not ABILITY_WORD.match(text[start:end]):
         return False
     return ABILITY_BEFORE.search(text[max(0, start - 20) : start]) is not None
+
+
+def _asking(
+    text: str, spans: list[tuple[int, int]], found: list[dict[str, Any]]
+) -> Question | None:
+    """The last sentence of the message that asks; the whole of a one-sentence message.
+
+    "is there a sit down tai chi class?" asks about tai chi whatever intent the classifier gave:
+    a single sentence is its own question sentence, as the last asking one of a story is.
+    """
+    if text.startswith("/"):
+        return None
+    if not spans:
+        return (
+            None
+            if len(sentence_spans(text)) > 1
+            else Question(text.strip(), _within(found, (0, len(text))))
+        )
+    return Question(text[spans[-1][0] : spans[-1][1]].strip(), _within(found, spans[-1]))
 
 
 def _within(entities: list[dict[str, Any]], span: tuple[int, int]) -> dict[str, str]:

@@ -11,10 +11,16 @@ import re
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Where the sentences of a message are (none for a message of no words)."""
+    starts = [0, *(m.end() for m in SENTENCE_END.finditer(text))]
+    spans = zip(starts, [*starts[1:], len(text)], strict=True)
+    return [(a, b) for a, b in spans if text[a:b].strip()]
+
+
 def asking_spans(text: str) -> list[tuple[int, int]]:
     """Where the sentences that ask something ("?") are in a message of several sentences."""
-    starts = [0, *(m.end() for m in SENTENCE_END.finditer(text))]
-    if len(starts) < 2:
+    spans = sentence_spans(text)
+    if len(spans) < 2:
         return []
-    spans = zip(starts, [*starts[1:], len(text)], strict=True)
     return [(a, b) for a, b in spans if "?" in text[a:b]]

@@ -90,6 +90,13 @@ async def test_walking_as_an_ability_is_no_activity(
             ["PM", "swim", "weights"],
             "routine_and_rest",
         ),
+        # A message of one sentence is its own question sentence.
+        (
+            "is there a sit down class with weights for people who can't stand?",
+            ["weights"],
+            "strength_training",
+        ),
+        ("how often should I do weights?", ["weights"], "routine_and_rest"),
     ],
 )
 async def test_the_question_sentence_word_outranks_an_aspect(
