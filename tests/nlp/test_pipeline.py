@@ -45,6 +45,7 @@ from bot.settings import Settings
         ("my HIIT class", {("exercise_type", "aerobic")}),
         ("pottering in the garden", {("exercise_type", "other_activity")}),
         ("croquet on Sundays", {("exercise_type", "other_activity")}),
+        ("are warm water classes easier than land", {("exercise_type", "hydrotherapy")}),
         ("is it ok to do squats and deadlifts", {("exercise_type", "strength")}),
         (
             "did physical therapy get your strength back?",
