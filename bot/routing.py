@@ -66,6 +66,12 @@ BOT_CHALLENGE = "bot_challenge"
 ASPECT_TOPICS = frozenset(
     {"routine_and_rest", "which_professional", "research_evidence", "resources"}
 )
+# The words in which a question asks for the studies themselves ("is there research showing
+# weights help?"): then the studies are what it asks, whatever exercise it names.
+RESEARCH_WORDS = re.compile(
+    r"\b(?:research|stud(?:y|ies)|evidence|proof|proven|trials?|scien(?:ce|tific))\b",
+    re.IGNORECASE,
+)
 # Topics that answer a condition on whatever is being discussed ("and on steroids?", "is that ok
 # in a flare?"): after one, "how do we build her back up?" is still about the subject before it.
 CONDITION_TOPICS = frozenset({"flares_and_steroids"})
@@ -152,9 +158,7 @@ class Router:
         classifier's intents, likeliest first. A child's routine, tiredness or start goes to the
         children's topic (`OWN_AUDIENCE`) when the question names no exercise.
         """
-        topic = self._resolved(
-            intent, entities, last_topic, text, focus, subtype, ranked, question
-        )
+        topic = self._resolved(intent, entities, last_topic, text, focus, subtype, ranked, question)
         asked = entities if focus is None else focus
         if topic not in ADULT_READINGS or any(
             self.vocabulary.topic_for(label, asked.get(label)) for label in EXERCISE_LABELS
@@ -260,9 +264,16 @@ class Router:
         "I walk every day and do yoga twice a week. Is that enough or should I add weights?" is
         classified as a question on routines (the story is all routine) but asks about weights:
         the question sentence's own word decides. A question that asks only the aspect ("I have
-        DM. How often should I lift weights?") keeps it.
+        DM. How often should I lift weights?") or asks for it in its own words ("is there
+        research on weights?", "which physio for weights?") keeps it. (Resources need no such
+        rule: a named topic has its own reading, such as the hand exercise videos.)
         """
-        if topic not in ASPECT_TOPICS or question is None or ONLY_HOW_OR_WHY.search(question.text):
+        if (
+            topic not in ASPECT_TOPICS
+            or question is None
+            or ONLY_HOW_OR_WHY.search(question.text)
+            or _in_own_words(topic, question)
+        ):
             return None
         return self._named(question.entities)
 
@@ -380,3 +391,12 @@ class Router:
             if value is not None:
                 return f"/{intent}{json.dumps({label: value})}"
         raise KeyError(f"no intent leads to topic '{topic}'")
+
+
+def _in_own_words(aspect: str, question: Question) -> bool:
+    """Whether ``question`` asks for the aspect by its own words (a study, a physio)."""
+    if aspect == TOPIC_INTENTS["ask_which_professional"]:
+        return "professional" in question.entities
+    return aspect == TOPIC_INTENTS["ask_research_evidence"] and bool(
+        RESEARCH_WORDS.search(question.text)
+    )

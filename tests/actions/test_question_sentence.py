@@ -110,6 +110,32 @@ async def test_the_question_sentence_word_outranks_an_aspect(
     assert await topic_of(make_tracker, dispatcher, text, ranking, words) == topic
 
 
+@pytest.mark.parametrize(
+    ("text", "intent", "topic"),
+    [
+        (
+            "is there real research showing weights calm inflammation?",
+            "ask_research_evidence",
+            "research_evidence",
+        ),
+        (
+            "is there a class with weights for people who can't stand?",
+            "ask_research_evidence",
+            "strength_training",
+        ),
+    ],
+)
+async def test_a_question_for_the_studies_keeps_the_research_topic(
+    make_tracker: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    text: str,
+    intent: str,
+    topic: str,
+) -> None:
+    ranking = [intent, "ask_exercise_type"]
+    assert await topic_of(make_tracker, dispatcher, text, ranking, ["weights"]) == topic
+
+
 async def test_an_unplaced_story_is_answered_from_its_question_sentence(
     make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
 ) -> None:
