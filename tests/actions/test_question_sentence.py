@@ -56,6 +56,12 @@ async def topic_of(
             ["walking", "PM"],
             "exercise_benefits",
         ),
+        (
+            "can exercise help my balance and the way I walk with PM?",
+            ["ask_exercise_benefits", "ask_exercise_type"],
+            ["walk", "PM"],
+            "exercise_benefits",
+        ),
         # A question about walking is still about walking.
         (
             "can I walk every day with PM?",
