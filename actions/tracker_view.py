@@ -9,6 +9,7 @@ from typing import Any
 from rasa_sdk import Tracker
 
 from bot.follow_up import POINTS_BACK
+from bot.nlp.childhood import subtype_meant
 from bot.nlp.sentences import asking_spans, sentence_spans
 from bot.routing import Question
 
@@ -56,7 +57,9 @@ def latest_turn(tracker: Tracker) -> Turn:
     """
     message = tracker.latest_message or {}
     text = message.get("text") or ""
-    found = asked_about([e for e in message.get("entities", []) if "value" in e], text)
+    found = _as_meant(
+        asked_about([e for e in message.get("entities", []) if "value" in e], text), text
+    )
     entities = {e["entity"]: str(e["value"]) for e in found}
     spans = [] if text.startswith("/") else asking_spans(text)
     span = question_span(text, spans)
@@ -127,6 +130,16 @@ def asked_about(found: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
     kept = [e for e in found if not set_aside(e)]
     labels = {e["entity"] for e in kept}
     return [e for e in found if e in kept or e["entity"] not in labels]
+
+
+def _as_meant(found: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
+    """The entities with the subtype the message means: "DM" said of a child is JDM."""
+    return [
+        {**e, "value": subtype_meant(str(e["value"]), text)}
+        if e["entity"] == "myositis_type"
+        else e
+        for e in found
+    ]
 
 
 def an_ability(entity: dict[str, Any], text: str) -> bool:

@@ -33,7 +33,8 @@ def _call(topic: str, subtype: str | None, title: str) -> dict[str, Any]:
         return action_call(
             "action_answer", "inform", f"what about {title.lower()}?", {}, {"last_topic": topic}
         )
-    text = f"My child has {SUBTYPE_WORDS[subtype]}, what about {title.lower()} for her?"
+    # A partner, not a child: dermatomyositis in a child is JDM (bot.nlp.childhood).
+    text = f"My partner has {SUBTYPE_WORDS[subtype]}, what about {title.lower()} for her?"
     return action_call(
         "action_answer", "inform", text, {"myositis_type": subtype}, {"last_topic": topic}
     )

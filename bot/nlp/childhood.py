@@ -1,0 +1,49 @@
+"""Dermatomyositis said of a child is juvenile dermatomyositis (JDM).
+
+Parents often write "DM" for their child's disease ("our daughter got DM just before she turned
+5"): the answer they need is the one for children, whose studies and advice differ from adults'.
+"""
+
+from __future__ import annotations
+
+import re
+
+# The subtype that, in a child, is the juvenile form.
+ADULT_FORM = "DM"
+JUVENILE_FORM = "JDM"
+# A child of the writer's ("my little boy", "our daughter"), or the writer as a child ("as a kid").
+CHILD = re.compile(
+    r"\b(?:(?:my|our)\s+(?:little\s+|young\s+|youngest\s+|eldest\s+|oldest\s+)?"
+    r"(?:daughter|son|girl|boy|kid|child|toddler|baby|grandson|granddaughter|grandchild)"
+    r"|as\s+a\s+(?:kid|child|teen|teenager|little\s+girl|little\s+boy))\b",
+    re.IGNORECASE,
+)
+# An age in years: "9 year old", "12yo", "turned 5", "aged 7".
+AGE = re.compile(
+    r"\b(\d{1,2})\s*(?:-|\s)?(?:years?|yrs?)(?:-|\s)?old\b|\b(\d{1,2})\s*yo\b"
+    r"|\b(?:turned|aged|age)\s+(\d{1,2})\b",
+    re.IGNORECASE,
+)
+# An adult's age stated bare: "she is 34", "diagnosed at 45" (never evidence of a child: "is 5
+# minutes enough?").
+STATED_AGE = re.compile(
+    r"\b(?:is|at)\s+(\d{2})\b(?!\s*(?:%|(?:percent|min|mins|minutes|secs?|seconds|reps|sets|times"
+    r"|kgs?|lbs?|pounds|km|miles|degrees|weeks?|days?|months?|hours?|am|pm)\b))",
+    re.IGNORECASE,
+)
+ADULT_AGE = 18
+
+
+def subtype_meant(subtype: str | None, text: str) -> str | None:
+    """The subtype ``text`` means: JDM for dermatomyositis in a child, else ``subtype`` as named.
+
+    A child is one of the writer's own children or the writer as a child, or an age under 18; an
+    age of 18 or more says the person is an adult, whoever they are.
+    """
+    if subtype != ADULT_FORM:
+        return subtype
+    ages = [int(next(a for a in m.groups() if a)) for m in AGE.finditer(text)]
+    stated = [int(m.group(1)) for m in STATED_AGE.finditer(text)]
+    if any(age >= ADULT_AGE for age in ages + stated):
+        return subtype
+    return JUVENILE_FORM if ages or CHILD.search(text) else subtype
