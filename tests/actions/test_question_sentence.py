@@ -15,8 +15,9 @@ VALUES = {
     "stretch": "stretching",
     "weights": "strength",
     "PM": "PM",
+    "physio": "physiotherapist",
 }
-LABELS = {"PM": "myositis_type"}
+LABELS = {"PM": "myositis_type", "physio": "professional"}
 
 
 async def topic_of(
@@ -140,6 +141,15 @@ async def test_a_question_for_the_studies_keeps_the_research_topic(
 ) -> None:
     ranking = [intent, "ask_exercise_type"]
     assert await topic_of(make_tracker, dispatcher, text, ranking, ["weights"]) == topic
+
+
+async def test_a_question_naming_a_professional_keeps_the_professionals_topic(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    text = "is a physio the right person to plan my weights?"
+    ranking = ["ask_which_professional", "ask_exercise_type"]
+    words = ["physio", "weights"]
+    assert await topic_of(make_tracker, dispatcher, text, ranking, words) == "which_professional"
 
 
 async def test_an_unplaced_story_is_answered_from_its_question_sentence(
