@@ -45,6 +45,7 @@ from bot.settings import Settings
         ("my HIIT class", {("exercise_type", "aerobic")}),
         ("pottering in the garden", {("exercise_type", "other_activity")}),
         ("croquet on Sundays", {("exercise_type", "other_activity")}),
+        ("which poses are safe then", {("exercise_type", "other_activity")}),
         ("are warm water classes easier than land", {("exercise_type", "hydrotherapy")}),
         ("something about my blood results", {("concern", "ck")}),
         ("how do I manage my energy", {("concern", "fatigue")}),
