@@ -12,10 +12,11 @@ from actions.medicine import asks_about_a_named_medicine
 from actions.tracker_view import Turn, welcomed_this_session
 from bot.compose import SMALL_TALK_INTENTS, Reply, ReplyType
 from bot.guide import Guide
+from bot.nlp.intents import FALLBACK_INTENT
 from bot.routing import FOLLOW_UP_INTENT, subject_of
 
 # The intent of a message the classifier was too unsure of to place.
-UNSURE = "nlu_fallback"
+UNSURE = FALLBACK_INTENT
 
 
 class ActionAnswer(ReplyAction):

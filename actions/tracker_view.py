@@ -10,6 +10,7 @@ from rasa_sdk import Tracker
 
 from bot.follow_up import POINTS_BACK
 from bot.nlp.childhood import subtype_meant
+from bot.nlp.intents import FALLBACK_INTENT
 from bot.nlp.sentences import asking_spans, sentence_spans
 from bot.routing import Question
 
@@ -64,7 +65,7 @@ def latest_turn(tracker: Tracker) -> Turn:
     spans = [] if text.startswith("/") else asking_spans(text)
     span = question_span(text, spans)
     subtype = entities.get("myositis_type") or tracker.get_slot("myositis_type")
-    ranking = [r for r in message.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"]
+    ranking = [r for r in message.get("intent_ranking") or [] if r.get("name") != FALLBACK_INTENT]
     wording = message.get("wording") or {}
     return Turn(
         intent=(message.get("intent") or {}).get("name") or "",

@@ -21,6 +21,7 @@ from bot.follow_up import (
     names_an_activity,
 )
 from bot.knowledge.vocabulary import Vocabulary
+from bot.nlp.intents import FALLBACK_INTENT
 
 TOPIC_INTENTS: Mapping[str, str] = {
     "ask_exercise_safety": "exercise_safety",
@@ -51,7 +52,7 @@ COARSE_TOPICS = frozenset(
 # Intents a short message often gets when it is really a question about what it names ("bike?",
 # "weights ok", "can you tell me about tai chi?"): naming a kind of exercise makes it that question.
 UNSURE_INTENTS = frozenset(
-    {"nlu_fallback", "out_of_scope", "affirm", "chitchat", "ask_capabilities"}
+    {FALLBACK_INTENT, "out_of_scope", "affirm", "chitchat", "ask_capabilities"}
 )
 # Topics a named kind of exercise also outranks: "are there exercises for grip?" wants the hand
 # exercises, not the reading list the question's shape suggests.
@@ -77,7 +78,7 @@ RESEARCH_WORDS = re.compile(
 CONDITION_TOPICS = frozenset({"flares_and_steroids"})
 # Intents of messages the classifier could place nowhere: "you" in them is not the assistant
 # ("did you find it helped?" on a forum), unlike in chat ("can you do that?").
-UNPLACED = frozenset({"nlu_fallback", "out_of_scope"})
+UNPLACED = frozenset({FALLBACK_INTENT, "out_of_scope"})
 # Entities whose topic outranks a broad intent, in order: what is named first decides.
 NAMED_LABELS = ("exercise_type", "body_part", "concern")
 # The named words that say which exercise a question is on (a concern says how someone is).
@@ -179,7 +180,7 @@ class Router:
         question: Question | None,
     ) -> str | None:
         """The topic from intent, entities and context, as `topic_for` describes."""
-        if intent in GUIDANCE_INTENTS or intent == "nlu_fallback":
+        if intent in GUIDANCE_INTENTS or intent == FALLBACK_INTENT:
             claimed = self._claimed(text)
             if claimed:
                 return claimed

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.nlp.analyzer import Analyzer
+from bot.nlp.intents import FALLBACK_INTENT
 from bot.safety.detector import Detector
 from bot.safety.evaluation import SAFETY_SETS, SafetyFigures, load_cases, measure
 from bot.safety.lexicon import read_lexicon
@@ -25,7 +26,6 @@ from bot.settings import PROJECT_ROOT, load_settings
 HELD_OUT = PROJECT_ROOT / "tests" / "nlu" / "test_nlu.yml"
 MODEL = PROJECT_ROOT / "models" / "myositis.tar.gz"
 OUT = PROJECT_ROOT / "artifacts" / "eval"
-FALLBACK_INTENT = "nlu_fallback"
 THRESHOLDS = (0.1, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5)
 # The labels the held-out set is annotated with. It was written before the `concern` label (a
 # symptom, blood test or treatment), so concerns are left out of its entity figures; the ruler's

@@ -27,6 +27,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.nlp.intents import FALLBACK_INTENT
 from bot.nlp.language import wording
 from bot.safety.detector import Detector, SafetyReport
 from bot.safety.lexicon import read_lexicon
@@ -36,7 +37,6 @@ WORDING_KEY = "wording"
 CRISIS_INTENT = "crisis"
 WARNING_SIGN_INTENT = "report_warning_sign"
 MEDICAL_INTENT = "ask_medical"
-FALLBACK_INTENT = "nlu_fallback"
 BOT_CHALLENGE_INTENT = "bot_challenge"
 ALARM_INTENTS = frozenset(
     {CRISIS_INTENT, WARNING_SIGN_INTENT, MEDICAL_INTENT, BOT_CHALLENGE_INTENT, FALLBACK_INTENT}
