@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from bot.nlp.childhood import CHILDREN
+
 # A pronoun or determiner that points back ("how do I get it?", "show me some").
 # "it" before "to" is no pointer: "is it safe to exercise?" asks afresh.
 POINTS_BACK = re.compile(
@@ -38,9 +40,9 @@ JOINS_ON = re.compile(
 # Someone else ("can he keep playing?", "would my wife manage it?"): a carer asking whether the
 # answer just given applies to the person they look after.
 SOMEONE_ELSE = re.compile(
-    r"\b(?:he|she|him|her|his|(?:my|our)\s+(?:\w+\s+)?(?:daughter|son|child|kid|kids|"
-    r"children|boy|girl|baby|teen|teenager|husband|wife|partner|mum|mom|mother|dad|father|"
-    r"parent|parents|grandson|granddaughter|grandchild|friend|brother|sister))\b",
+    rf"\b(?:he|she|him|her|his|(?:my|our)\s+(?:\w+\s+)?(?:{CHILDREN}|kids|children|teen|"
+    r"teenager|husband|wife|partner|mum|mom|mother|dad|father|parent|parents|friend|brother|"
+    r"sister))\b",
     re.IGNORECASE,
 )
 # A question that asks only when, how much, how to tell or why, with no subject of its own ("how

@@ -11,10 +11,12 @@ import re
 # The subtype that, in a child, is the juvenile form.
 ADULT_FORM = "DM"
 JUVENILE_FORM = "JDM"
+# The words for one's child or grandchild.
+CHILDREN = "daughter|son|girl|boy|kid|child|toddler|baby|grandson|granddaughter|grandchild"
 # A child of the writer's ("my little boy", "our daughter"), or the writer as a child ("as a kid").
 CHILD = re.compile(
     r"\b(?:(?:my|our)\s+(?:little\s+|young\s+|youngest\s+|eldest\s+|oldest\s+)?"
-    r"(?:daughter|son|girl|boy|kid|child|toddler|baby|grandson|granddaughter|grandchild)"
+    rf"(?:{CHILDREN})"
     r"|as\s+a\s+(?:kid|child|teen|teenager|little\s+girl|little\s+boy))\b",
     re.IGNORECASE,
 )
