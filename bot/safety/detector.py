@@ -36,6 +36,8 @@ CLAUSE_BREAKS = SENTENCE_BREAKS | {
 NEGATION_REACH = 6
 # Words that make a time in the past run up to now: "since last year", "over the last month".
 ONGOING = frozenset({"since", "for", "over", "during"})
+# Before "... ago" only "since" does: "over ten years ago" is more than ten years ago.
+ONGOING_BEFORE_AGO = frozenset({"since"})
 
 
 @dataclass(frozen=True)
@@ -166,9 +168,19 @@ class Detector:
             for word in phrase
             if not word.startswith(REGEX_PREFIX)
         )
+        # Concepts and clause cues may both hold regular expressions ("before my re:... diagnosis").
+        cues = (
+            lexicon.negation,
+            lexicon.history,
+            lexicon.resolution,
+            lexicon.hypothetical,
+            lexicon.general,
+            lexicon.personal,
+            lexicon.idioms,
+        )
         self._regexes = {
             word: re.compile(word[len(REGEX_PREFIX) :])
-            for phrases in lexicon.concepts.values()
+            for phrases in (*lexicon.concepts.values(), *cues)
             for phrase in phrases
             for word in phrase
             if word.startswith(REGEX_PREFIX)
@@ -409,10 +421,17 @@ class Detector:
         return "current"
 
     def _in_past(self, words: Sequence[frozenset[str]], span: range) -> bool:
-        """Whether the span is in the past ("last year"), not up to now ("for the last month")."""
+        """Whether the span is in the past ("last year"), not up to now ("for the last month").
+
+        A time "ago" is a point in the past whatever comes before it but "since": "over ten years
+        ago" is more than ten years ago, "since two years ago" runs up to now.
+        """
         return any(
-            not any(ONGOING & words[i] for i in range(max(0, a - 2), a))
-            for a, _ in self._occurrences(words, span.start, span.stop, self.lexicon.history)
+            not any(
+                (ONGOING_BEFORE_AGO if "ago" in words[b - 1] else ONGOING) & words[i]
+                for i in range(max(0, a - 2), a)
+            )
+            for a, b in self._occurrences(words, span.start, span.stop, self.lexicon.history)
         )
 
     def _resolved(self, words: Sequence[frozenset[str]], sentence: tuple[int, int]) -> bool:

@@ -1,0 +1,52 @@
+"""When a sign happened: the story before diagnosis, a later sentence that puts it in the past, a
+limitation that has not changed, and a recent time frame that covers its whole sentence.
+
+red-flags.yml names new or worsening signs: weakness that keeps getting worse, everyday tasks
+becoming much harder, new or worsening trouble swallowing. A limitation told as the reason for an
+exercise question, with nothing to say it changed, is the disease's course, not one of them.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.nlp.analyzer import Analyzer
+from bot.safety.detector import Detector
+from bot.safety.lexicon import read_lexicon
+from bot.settings import Settings
+
+
+@pytest.fixture(scope="module")
+def detector(settings: Settings) -> Detector:
+    return Detector(read_lexicon(settings.knowledge_dir / "safety.yml"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "before my diagnosis I couldn't catch my breath on the hill. what can I start with?",
+        "before treatment I choked on my food most nights, is there an exercise for swallowing?",
+        "before I got diagnosed my pee went dark after every walk. which exercise is safe now?",
+        "before my dermatomyositis diagnosis I was short of breath on the stairs",
+        "when I was first diagnosed I couldn't get out of a chair without help",
+    ],
+)
+def test_the_time_before_diagnosis_or_treatment_is_the_past(
+    detector: Detector, analyzer: Analyzer, text: str
+) -> None:
+    report = detector.detect(analyzer.nlp(text))
+    assert not report.findings
+    assert report.settled
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my hand got weak when my myositis flared over ten years ago, what else can I do for it?",
+        "I had a flare more than five years ago and my grip never came back. any hand exercises?",
+    ],
+)
+def test_more_than_some_years_ago_is_the_past(
+    detector: Detector, analyzer: Analyzer, text: str
+) -> None:
+    assert not detector.detect(analyzer.nlp(text)).findings
