@@ -228,16 +228,23 @@ class Detector:
                 found[concept] = self._occurrences(words, 0, len(words), phrases)
             return found[concept]
 
+        # Sentences that a later sentence puts in the past ("... that was months ago").
+        looked_back = {
+            n - 1 for n in range(1, len(sentences)) if self._looks_back(words, sentences[n])
+        }
+
         def judge(
             patterns: Sequence[Sequence[str]],
             negatable: bool = True,
             expected: Sequence[Sequence[str]] = (),
         ) -> str | None:
             verdicts = []
-            for start, end in sentences:
+            for n, (start, end) in enumerate(sentences):
                 for pattern in patterns:
                     match = self._match(occurrences, start, end, pattern)
-                    if match is not None and pattern in expected:
+                    # Crisis and medical words (not negatable) are never put in the past this way.
+                    past = negatable and n in looked_back
+                    if match is not None and (pattern in expected or past):
                         verdicts.append("dismissed")
                     elif match is not None:
                         verdicts.append(
@@ -433,6 +440,23 @@ class Detector:
             )
             for a, b in self._occurrences(words, span.start, span.stop, self.lexicon.history)
         )
+
+    def _looks_back(self, words: Sequence[frozenset[str]], sentence: tuple[int, int]) -> bool:
+        """Whether the sentence puts the one before it in the past ("that was months ago").
+
+        It opens with a word for what was just said ("that", "it", "all that"), says it is past or
+        has passed, and neither denies that ("that wasn't long ago") nor says it came back ("that
+        was months ago and it's back", "... but it started again").
+        """
+        start, end = sentence
+        lexicon = self.lexicon
+        opening = self._occurrences(words, start, min(end, start + 3), lexicon.back_reference)
+        if not any(a == start for a, _ in opening):
+            return False
+        span = range(start, end)
+        if self._has(words, span, lexicon.negation) or self._has(words, span, lexicon.recurrence):
+            return False
+        return self._in_past(words, span) or self._resolved(words, sentence)
 
     def _resolved(self, words: Sequence[frozenset[str]], sentence: tuple[int, int]) -> bool:
         """Whether the sentence says the sign has passed ("gone now"), and does not deny it.

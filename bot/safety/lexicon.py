@@ -77,6 +77,12 @@ class Lexicon:
     general: tuple[Phrase, ...]
     personal: tuple[Phrase, ...]
     idioms: tuple[Phrase, ...]
+    # A sentence that opens with one of ``back_reference`` and says its subject is past or gone
+    # ("that was months ago", "that's all gone now") settles the sentence before it, unless it
+    # has one of ``recurrence`` ("... and it's back", "... but it started again", "it was fine
+    # a few months ago").
+    back_reference: tuple[Phrase, ...]
+    recurrence: tuple[Phrase, ...]
 
 
 def _phrases(name: str, words: list[object], problems: list[Problem]) -> tuple[Phrase, ...]:
@@ -150,6 +156,8 @@ def read_lexicon(path: Path, source_ids: set[str] | None = None) -> Lexicon:
             "general",
             "personal",
             "idioms",
+            "back_reference",
+            "recurrence",
         )
     }
     if problems:

@@ -42,6 +42,45 @@ def test_the_time_before_diagnosis_or_treatment_is_the_past(
 @pytest.mark.parametrize(
     "text",
     [
+        "I was short of breath on the stairs and couldn't lift my arms. that was months ago and "
+        "treatment has settled things down. how do I get started?",
+        "food kept going down the wrong way. that's all gone now with speech therapy. which "
+        "exercises help the throat?",
+        "my legs would cramp after every walk. it was years ago, before the steroids. is walking "
+        "good for me?",
+    ],
+)
+def test_a_later_sentence_can_put_a_sign_in_the_past(
+    detector: Detector, analyzer: Analyzer, text: str
+) -> None:
+    report = detector.detect(analyzer.nlp(text))
+    assert not report.findings
+    assert report.settled
+
+
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
+        # The later sentence says it is still there, or came back, or is not about the sign.
+        ("I was short of breath on the stairs. that was months ago and it's back", "breathless"),
+        (
+            "I choked on my dinner. that was an hour ago, I still can't swallow",
+            "swallowing_choking",
+        ),
+        ("my pee is dark brown after the walk. my sister had that years ago", "dark_urine"),
+        ("I choke on my food at dinner. it was fine a few months ago", "swallowing_choking"),
+        ("my pee is dark brown after the walk. that never happened months ago", "dark_urine"),
+    ],
+)
+def test_a_later_sentence_that_does_not_settle_the_sign_leaves_it(
+    detector: Detector, analyzer: Analyzer, text: str, sign: str
+) -> None:
+    assert sign in {f.sign for f in detector.detect(analyzer.nlp(text)).findings}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "my hand got weak when my myositis flared over ten years ago, what else can I do for it?",
         "I had a flare more than five years ago and my grip never came back. any hand exercises?",
     ],
@@ -50,3 +89,10 @@ def test_more_than_some_years_ago_is_the_past(
     detector: Detector, analyzer: Analyzer, text: str
 ) -> None:
     assert not detector.detect(analyzer.nlp(text)).findings
+
+
+def test_a_later_sentence_does_not_put_a_crisis_in_the_past(
+    detector: Detector, analyzer: Analyzer
+) -> None:
+    text = "I just want to end it all. that's all gone now, how do I start exercising?"
+    assert detector.detect(analyzer.nlp(text)).crisis
