@@ -91,6 +91,34 @@ def test_more_than_some_years_ago_is_the_past(
     assert not detector.detect(analyzer.nlp(text)).findings
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I can't get up off the floor without help. are there exercises that would make it easier?",
+        "I can't lift my arms above my head. what exercises can I do sitting down?",
+    ],
+)
+def test_a_limitation_with_no_sign_of_change_is_not_a_warning_sign(
+    detector: Detector, analyzer: Analyzer, text: str
+) -> None:
+    assert not detector.detect(analyzer.nlp(text)).findings
+
+
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
+        ("I can't lift my arms above my shoulders after the session", "exercised_muscle_pain"),
+        ("since the weekend I can't get up off the floor", "worsening_weakness"),
+        ("I can't get up off the floor any more", "worsening_weakness"),
+        ("everything is harder since the exercises", "exercised_muscle_pain"),
+    ],
+)
+def test_a_limitation_that_changed_or_followed_exercise_still_counts(
+    detector: Detector, analyzer: Analyzer, text: str, sign: str
+) -> None:
+    assert sign in {f.sign for f in detector.detect(analyzer.nlp(text)).findings}
+
+
 def test_a_later_sentence_does_not_put_a_crisis_in_the_past(
     detector: Detector, analyzer: Analyzer
 ) -> None:
