@@ -379,10 +379,16 @@ class Detector:
         end: int,
         pattern: Sequence[str],
     ) -> _Match | None:
-        """Find the concepts of ``pattern`` together within the window, in this sentence."""
+        """Find the concepts of ``pattern`` together within the window, in this sentence.
+
+        A sentence-wide concept (a time frame) need only be somewhere in the sentence; it is not
+        part of the match, whose clause is the sign's own.
+        """
         hits = [[(a, b) for a, b in occurrences(c) if start <= a and b <= end] for c in pattern]
         if not all(hits):
             return None
+        wide = self.lexicon.sentence_wide
+        hits = [h for c, h in zip(pattern, hits, strict=True) if c not in wide] or hits
         for anchor in hits[0]:
             chosen = [anchor]
             for options in hits[1:]:

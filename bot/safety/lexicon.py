@@ -63,6 +63,9 @@ class Lexicon:
 
     window: int
     concepts: Mapping[str, tuple[Phrase, ...]]
+    # Concepts that join a pattern from anywhere in its sentence, not only within ``window``:
+    # a time frame said once covers the whole sentence ("in the last two weeks I can't ...").
+    sentence_wide: frozenset[str]
     signs: tuple[Sign, ...]
     crisis_patterns: tuple[tuple[str, ...], ...]
     crisis_sense: str
@@ -91,10 +94,11 @@ def _phrases(name: str, words: list[object], problems: list[Problem]) -> tuple[P
     for word in words:
         if not isinstance(word, str):
             problems.append(Problem("safety.yml", name, None, f"quote the entry {word!r}"))
-        elif word.startswith(REGEX_PREFIX):
-            phrases.append((word,))
         else:
-            phrases.append(tuple(word.lower().split()))
+            # Any word of a phrase may be a regular expression ("since re:^(monday|...)$").
+            phrases.append(
+                tuple(w if w.startswith(REGEX_PREFIX) else w.lower() for w in word.split())
+            )
     return tuple(phrases)
 
 
@@ -146,6 +150,9 @@ def read_lexicon(path: Path, source_ids: set[str] | None = None) -> Lexicon:
                 expected,
             )
         )
+    sentence_wide = frozenset(raw.get("sentence_wide") or ())
+    for concept in sorted(sentence_wide - set(concepts)):
+        problems.append(Problem(path.name, "sentence_wide", None, f"unknown concept '{concept}'"))
     cues = {
         key: _phrases(key, raw[key], problems)
         for key in (
@@ -165,6 +172,7 @@ def read_lexicon(path: Path, source_ids: set[str] | None = None) -> Lexicon:
     return Lexicon(
         window=int(raw["window"]),
         concepts=concepts,
+        sentence_wide=sentence_wide,
         signs=tuple(signs),
         crisis_patterns=tuple(tuple(p) for p in raw["crisis"]["patterns"]),
         crisis_sense=str(raw["crisis"]["sense"]),

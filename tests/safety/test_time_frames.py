@@ -8,11 +8,15 @@ exercise question, with nothing to say it changed, is the disease's course, not 
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
+import pytest
+import yaml
+
+from bot.knowledge.schema import KnowledgeError
 from bot.nlp.analyzer import Analyzer
 from bot.safety.detector import Detector
-from bot.safety.lexicon import read_lexicon
+from bot.safety.lexicon import Urgency, read_lexicon
 from bot.settings import Settings
 
 
@@ -119,8 +123,54 @@ def test_a_limitation_that_changed_or_followed_exercise_still_counts(
     assert sign in {f.sign for f in detector.detect(analyzer.nlp(text)).findings}
 
 
+@pytest.mark.parametrize(
+    ("text", "sign", "urgency"),
+    [
+        (
+            "in the last couple of weeks she has gone from struggling with the stairs to not "
+            "being able to get out of her chair",
+            "worsening_weakness",
+            Urgency.SAME_DAY,
+        ),
+        (
+            "since monday my daughter cant get up off the floor or climb onto the bus",
+            "worsening_weakness",
+            Urgency.SAME_DAY,
+        ),
+        (
+            "over the past few days my husband can't roll over in bed or lift his arms to shave, "
+            "and he needs sips of water to get any food down",
+            "swallowing_choking",
+            Urgency.EMERGENCY,
+        ),
+    ],
+)
+def test_a_recent_time_frame_covers_its_whole_sentence(
+    detector: Detector, analyzer: Analyzer, text: str, sign: str, urgency: Urgency
+) -> None:
+    report = detector.detect(analyzer.nlp(text))
+    assert sign in {f.sign for f in report.findings}
+    assert report.urgency == urgency
+
+
+def test_a_recent_time_frame_does_not_make_a_good_change_a_sign(
+    detector: Detector, analyzer: Analyzer
+) -> None:
+    text = "in the last few weeks I've gone from a walker to climbing the stairs on my own"
+    assert not detector.detect(analyzer.nlp(text)).findings
+
+
 def test_a_later_sentence_does_not_put_a_crisis_in_the_past(
     detector: Detector, analyzer: Analyzer
 ) -> None:
     text = "I just want to end it all. that's all gone now, how do I start exercising?"
     assert detector.detect(analyzer.nlp(text)).crisis
+
+
+def test_a_sentence_wide_concept_must_be_a_concept(settings: Settings, tmp_path: Path) -> None:
+    raw = yaml.safe_load((settings.knowledge_dir / "safety.yml").read_text(encoding="utf-8"))
+    raw["sentence_wide"] = ["no_such_concept"]
+    path = tmp_path / "safety.yml"
+    path.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    with pytest.raises(KnowledgeError):
+        read_lexicon(path)
