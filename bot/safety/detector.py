@@ -177,6 +177,7 @@ class Detector:
             lexicon.general,
             lexicon.personal,
             lexicon.idioms,
+            lexicon.long_standing,
         )
         self._regexes = {
             word: re.compile(word[len(REGEX_PREFIX) :])
@@ -213,8 +214,9 @@ class Detector:
     def detect(self, doc: Doc) -> SafetyReport:
         """Return the warning signs and crisis found in ``doc``."""
         words = [self._forms(t.lower_, t.lemma_.lower()) for t in doc]
-        for start, stop in self._occurrences(words, 0, len(words), self.lexicon.idioms):
-            words[start:stop] = [frozenset()] * (stop - start)
+        for ignored in (self.lexicon.idioms, self.lexicon.long_standing):
+            for start, stop in self._occurrences(words, 0, len(words), ignored):
+                words[start:stop] = [frozenset()] * (stop - start)
         sentences = self._spans(words, SENTENCE_BREAKS)
         clauses = self._spans(words, CLAUSE_BREAKS) or [(0, len(words))]
         clause_of = self._clause_of(clauses, len(words))

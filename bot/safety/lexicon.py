@@ -80,6 +80,9 @@ class Lexicon:
     general: tuple[Phrase, ...]
     personal: tuple[Phrase, ...]
     idioms: tuple[Phrase, ...]
+    # Times long ago that run up to now ("since my diagnosis", "for years"): a limitation they
+    # date is the disease's course, so their "since" or "for" is no change; ignored like idioms.
+    long_standing: tuple[Phrase, ...]
     # A sentence that opens with one of ``back_reference`` and says its subject is past or gone
     # ("that was months ago", "that's all gone now") settles the sentence before it, unless it
     # has one of ``recurrence`` ("... and it's back", "... but it started again", "it was fine
@@ -163,6 +166,7 @@ def read_lexicon(path: Path, source_ids: set[str] | None = None) -> Lexicon:
             "general",
             "personal",
             "idioms",
+            "long_standing",
             "back_reference",
             "recurrence",
         )

@@ -174,3 +174,36 @@ def test_a_sentence_wide_concept_must_be_a_concept(settings: Settings, tmp_path:
     path.write_text(yaml.safe_dump(raw), encoding="utf-8")
     with pytest.raises(KnowledgeError):
         read_lexicon(path)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "since my diagnosis I can't get up off the floor without help. what exercises would help?",
+        "I haven't been able to lift my arms above my head since I was diagnosed in 2019",
+        "I can't climb the stairs at home since 2018. would a stationary bike be better?",
+        "I've struggled to get out of a chair for years, are sit to stand exercises any good?",
+    ],
+)
+def test_a_limitation_since_long_ago_is_not_a_change(
+    detector: Detector, analyzer: Analyzer, text: str
+) -> None:
+    assert not detector.detect(analyzer.nlp(text)).findings
+
+
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
+        ("since my diagnosis my legs keep getting weaker and weaker", "worsening_weakness"),
+        ("since my diagnosis I have choked on my food twice", "swallowing_choking"),
+        ("I can't get up off the floor since the session", "exercised_muscle_pain"),
+        (
+            "I've had myositis for years and since sunday I can't climb the stairs",
+            "worsening_weakness",
+        ),
+    ],
+)
+def test_a_sign_beside_a_long_standing_time_still_counts(
+    detector: Detector, analyzer: Analyzer, text: str, sign: str
+) -> None:
+    assert sign in {f.sign for f in detector.detect(analyzer.nlp(text)).findings}
