@@ -207,3 +207,30 @@ def test_a_sign_beside_a_long_standing_time_still_counts(
     detector: Detector, analyzer: Analyzer, text: str, sign: str
 ) -> None:
     assert sign in {f.sign for f in detector.detect(analyzer.nlp(text)).findings}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I can't lift my arms above my head, what exercises can I do sitting down?",
+        "since my diagnosis I can't get up off the floor without help, what exercises would help?",
+        "I struggle to get out of a low chair, are there exercises that would help with that?",
+    ],
+)
+def test_exercise_asked_for_is_not_a_session_that_made_a_task_harder(
+    detector: Detector, analyzer: Analyzer, text: str
+) -> None:
+    assert not detector.detect(analyzer.nlp(text)).findings
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "after the gym I can't get up off the floor, what exercises should I do instead?",
+        "my physio class wiped me out and I can't climb the stairs, which exercises are gentler?",
+    ],
+)
+def test_a_session_named_beside_the_question_still_counts(
+    detector: Detector, analyzer: Analyzer, text: str
+) -> None:
+    assert "exercised_muscle_pain" in {f.sign for f in detector.detect(analyzer.nlp(text)).findings}
