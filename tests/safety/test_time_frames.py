@@ -234,3 +234,17 @@ def test_a_session_named_beside_the_question_still_counts(
     detector: Detector, analyzer: Analyzer, text: str
 ) -> None:
     assert "exercised_muscle_pain" in {f.sign for f in detector.detect(analyzer.nlp(text)).findings}
+
+
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
+        ("I can't believe I get so out of breath on the stairs now", "breathless"),
+        ("I don't know why my pee is dark brown after hydro", "dark_urine"),
+        ("no idea why but I choke on my food every night", "swallowing_choking"),
+    ],
+)
+def test_a_negation_of_something_else_does_not_deny_the_sign(
+    detector: Detector, analyzer: Analyzer, text: str, sign: str
+) -> None:
+    assert sign in {f.sign for f in detector.detect(analyzer.nlp(text)).findings}
