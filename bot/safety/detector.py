@@ -482,11 +482,21 @@ class Detector:
         """Whether a negation cancels the sign.
 
         It does shortly before the sign ("no chest pain") or within two words before one of its
-        words ("my chest isn't tight"), but not inside a matched phrase ("can't breathe").
+        words ("my chest isn't tight"), but not inside a matched phrase ("can't breathe"). Two
+        negations cancel when the later is "without": "I can't eat without choking" and "I never
+        finish a meal without coughing" say the sign comes every time.
         """
+        negations = [
+            (a, b)
+            for a, b in self._occurrences(words, clause_start, match.end, self.lexicon.negation)
+            if not set(range(a, b)) & match.tokens
+        ]
+        withouts = [a for a, b in negations if "without" in words[a] and b <= match.start]
+        if withouts and any(b <= withouts[-1] for _, b in negations):
+            negations = [(a, b) for a, b in negations if a > withouts[-1]]
         reach = max(clause_start, match.start - NEGATION_REACH)
-        for a, b in self._occurrences(words, reach, match.end, self.lexicon.negation):
-            if set(range(a, b)) & match.tokens:
+        for a, b in negations:
+            if a < reach:
                 continue
             if b <= match.start or any(0 <= s - b <= 2 for s in match.starts):
                 return True

@@ -239,6 +239,37 @@ def test_a_session_named_beside_the_question_still_counts(
 @pytest.mark.parametrize(
     ("text", "sign"),
     [
+        ("I can't eat without choking", "swallowing_choking"),
+        ("I can't walk to the letterbox without stopping to catch my breath", "breathless"),
+        ("she can't lie flat without gasping for air", "breathless"),
+        ("I never get through a meal without food going down the wrong way", "swallowing_choking"),
+        ("my son cannot climb the stairs without chest pain", "chest_pain"),
+    ],
+)
+def test_cannot_without_a_sign_asserts_the_sign(
+    detector: Detector, analyzer: Analyzer, text: str, sign: str
+) -> None:
+    assert sign in {f.sign for f in detector.detect(analyzer.nlp(text)).findings}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I walked for 20 minutes without any chest pain",
+        "I can't walk far without my stick and I have no chest pain",
+        "I did the whole class without getting out of breath",
+        "I can't believe I got through the class without being short of breath",
+    ],
+)
+def test_without_a_sign_alone_still_denies_it(
+    detector: Detector, analyzer: Analyzer, text: str
+) -> None:
+    assert not detector.detect(analyzer.nlp(text)).findings
+
+
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
         ("I can't believe I get so out of breath on the stairs now", "breathless"),
         ("I don't know why my pee is dark brown after hydro", "dark_urine"),
         ("no idea why but I choke on my food every night", "swallowing_choking"),
