@@ -102,6 +102,8 @@ class _Match:
     end: int
     tokens: frozenset[int] = field(default_factory=frozenset)
     starts: tuple[int, ...] = ()
+    # Where the parts that say what the sign is start (not its time markers, "now", "since").
+    what: tuple[int, ...] = ()
 
 
 def _edit_distance(a: str, b: str, limit: int) -> int:
@@ -390,7 +392,9 @@ class Detector:
         if not all(hits):
             return None
         wide = self.lexicon.sentence_wide
-        hits = [h for c, h in zip(pattern, hits, strict=True) if c not in wide] or hits
+        named = [(c, h) for c, h in zip(pattern, hits, strict=True) if c not in wide]
+        names = [c for c, _ in named] or list(pattern)
+        hits = [h for _, h in named] or hits
         for anchor in hits[0]:
             chosen = [anchor]
             for options in hits[1:]:
@@ -405,7 +409,11 @@ class Detector:
             else:
                 tokens = frozenset(i for a, b in chosen for i in range(a, b))
                 starts = tuple(sorted(a for a, _ in chosen))
-                return _Match(starts[0], max(b for _, b in chosen), tokens, starts)
+                markers = self.lexicon.time_markers
+                what = tuple(
+                    sorted(a for (a, _), c in zip(chosen, names, strict=True) if c not in markers)
+                )
+                return _Match(starts[0], max(b for _, b in chosen), tokens, starts, what or starts)
         return None
 
     def _verdict(
@@ -418,9 +426,14 @@ class Detector:
         negatable: bool,
     ) -> str:
         lexicon = self.lexicon
-        clause_start, clause_end = clauses[clause_of[match.start]]
-        clause = range(clause_start, clause_end)
-        if self._in_past(words, clause) or self._resolved(words, sentence):
+        clause_start, _ = clauses[clause_of[match.start]]
+        # A sign is in the past when every clause saying what it is is ("I used to choke"), not
+        # when only the task is ("I used to manage the stairs, now I can't"); a time marker
+        # ("now", "since") says when, not what ("when I was diagnosed I couldn't climb stairs,
+        # now I can do two flights").
+        parts = {clause_of[s] for s in match.what}
+        in_past = all(self._in_past(words, range(*clauses[c])) for c in parts)
+        if in_past or self._resolved(words, sentence):
             # "I used to choke", "had a chest infection in March, all cleared up"
             return "dismissed"
         if negatable and self._negated(words, clause_start, match):

@@ -66,6 +66,9 @@ class Lexicon:
     # Concepts that join a pattern from anywhere in its sentence, not only within ``window``:
     # a time frame said once covers the whole sentence ("in the last two weeks I can't ...").
     sentence_wide: frozenset[str]
+    # Concepts that say when a sign happened ("now", "since"), not what it is: a sign is in the
+    # past when the clauses of its other parts are.
+    time_markers: frozenset[str]
     signs: tuple[Sign, ...]
     crisis_patterns: tuple[tuple[str, ...], ...]
     crisis_sense: str
@@ -154,8 +157,10 @@ def read_lexicon(path: Path, source_ids: set[str] | None = None) -> Lexicon:
             )
         )
     sentence_wide = frozenset(raw.get("sentence_wide") or ())
-    for concept in sorted(sentence_wide - set(concepts)):
-        problems.append(Problem(path.name, "sentence_wide", None, f"unknown concept '{concept}'"))
+    time_markers = frozenset(raw.get("time_markers") or ())
+    for key, names in (("sentence_wide", sentence_wide), ("time_markers", time_markers)):
+        for concept in sorted(names - set(concepts)):
+            problems.append(Problem(path.name, key, None, f"unknown concept '{concept}'"))
     cues = {
         key: _phrases(key, raw[key], problems)
         for key in (
@@ -177,6 +182,7 @@ def read_lexicon(path: Path, source_ids: set[str] | None = None) -> Lexicon:
         window=int(raw["window"]),
         concepts=concepts,
         sentence_wide=sentence_wide,
+        time_markers=time_markers,
         signs=tuple(signs),
         crisis_patterns=tuple(tuple(p) for p in raw["crisis"]["patterns"]),
         crisis_sense=str(raw["crisis"]["sense"]),

@@ -167,9 +167,12 @@ def test_a_later_sentence_does_not_put_a_crisis_in_the_past(
     assert detector.detect(analyzer.nlp(text)).crisis
 
 
-def test_a_sentence_wide_concept_must_be_a_concept(settings: Settings, tmp_path: Path) -> None:
+@pytest.mark.parametrize("key", ["sentence_wide", "time_markers"])
+def test_a_sentence_wide_concept_or_time_marker_must_be_a_concept(
+    settings: Settings, tmp_path: Path, key: str
+) -> None:
     raw = yaml.safe_load((settings.knowledge_dir / "safety.yml").read_text(encoding="utf-8"))
-    raw["sentence_wide"] = ["no_such_concept"]
+    raw[key] = ["no_such_concept"]
     path = tmp_path / "safety.yml"
     path.write_text(yaml.safe_dump(raw), encoding="utf-8")
     with pytest.raises(KnowledgeError):
@@ -279,3 +282,32 @@ def test_a_negation_of_something_else_does_not_deny_the_sign(
     detector: Detector, analyzer: Analyzer, text: str, sign: str
 ) -> None:
     assert sign in {f.sign for f in detector.detect(analyzer.nlp(text)).findings}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I used to manage the stairs fine, now I can't",
+        "last year I could climb the stairs, now I can't get up them at all",
+        "a few months ago she was fine with the stairs, now she can't do them any more",
+    ],
+)
+def test_a_task_named_in_the_past_and_lost_now_is_a_sign(
+    detector: Detector, analyzer: Analyzer, text: str
+) -> None:
+    assert "worsening_weakness" in {f.sign for f in detector.detect(analyzer.nlp(text)).findings}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I had chest pain on the bike last year",
+        "years ago I couldn't climb the stairs, my legs were so weak",
+        "I used to choke on my food, before the speech therapy",
+        "years ago I couldn't climb the stairs, now I can do two flights",
+    ],
+)
+def test_a_sign_wholly_in_the_past_is_not_one(
+    detector: Detector, analyzer: Analyzer, text: str
+) -> None:
+    assert not detector.detect(analyzer.nlp(text)).findings
