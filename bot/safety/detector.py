@@ -34,6 +34,8 @@ CLAUSE_BREAKS = SENTENCE_BREAKS | {
     "now",
 }
 NEGATION_REACH = 6
+# Words that set what follows against what came before ("it went away but now ...").
+CONTRASTS = frozenset({"but", "however", "although", "though", "yet", "now", "except"})
 # Words that make a time in the past run up to now: "since last year", "over the last month".
 ONGOING = frozenset({"since", "for", "over", "during"})
 # Before "... ago" only "since" does: "over ten years ago" is more than ten years ago.
@@ -433,7 +435,7 @@ class Detector:
         # now I can do two flights").
         parts = {clause_of[s] for s in match.what}
         in_past = all(self._in_past(words, range(*clauses[c])) for c in parts)
-        if in_past or self._resolved(words, sentence):
+        if in_past or self._resolved(words, sentence, match.start):
             # "I used to choke", "had a chest infection in March, all cleared up"
             return "dismissed"
         if negatable and self._negated(words, clause_start, match):
@@ -479,16 +481,27 @@ class Detector:
             return False
         return self._in_past(words, span) or self._resolved(words, sentence)
 
-    def _resolved(self, words: Sequence[frozenset[str]], sentence: tuple[int, int]) -> bool:
+    def _resolved(
+        self, words: Sequence[frozenset[str]], sentence: tuple[int, int], sign: int | None = None
+    ) -> bool:
         """Whether the sentence says the sign has passed ("gone now"), and does not deny it.
 
-        "it hasn't gone away" names the resolution only to say it has not come.
+        "it hasn't gone away" names the resolution only to say it has not come. Something that
+        passed before a contrast is not the sign after it ("my cough went away but now my chest
+        is tight"): a resolution before the sign (at ``sign``) with "but" or "now" between them
+        does not count.
         """
         start, end = sentence
         negations = self._occurrences(words, start, end, self.lexicon.negation)
+
+        def contrasted(a: int, b: int) -> bool:
+            return (
+                sign is not None and a < sign and any(CONTRASTS & words[i] for i in range(b, sign))
+            )
+
         return any(
-            not any(b <= a and a - b <= 2 for _, b in negations)
-            for a, _ in self._occurrences(words, start, end, self.lexicon.resolution)
+            not any(nb <= a and a - nb <= 2 for _, nb in negations) and not contrasted(a, b)
+            for a, b in self._occurrences(words, start, end, self.lexicon.resolution)
         )
 
     def _negated(self, words: Sequence[frozenset[str]], clause_start: int, match: _Match) -> bool:

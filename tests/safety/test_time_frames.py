@@ -311,3 +311,30 @@ def test_a_sign_wholly_in_the_past_is_not_one(
     detector: Detector, analyzer: Analyzer, text: str
 ) -> None:
     assert not detector.detect(analyzer.nlp(text)).findings
+
+
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
+        ("my cough went away but now my chest is tight and painful", "chest_pain"),
+        ("the rash all cleared up but my pee is dark brown today", "dark_urine"),
+        ("the fever settled, now I'm choking on my drinks", "swallowing_choking"),
+    ],
+)
+def test_something_else_passing_before_a_contrast_does_not_settle_the_sign(
+    detector: Detector, analyzer: Analyzer, text: str, sign: str
+) -> None:
+    assert sign in {f.sign for f in detector.detect(analyzer.nlp(text)).findings}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I had chest pain on Monday but it's all cleared up",
+        "my pee went dark after the gym, it went away by the next day",
+    ],
+)
+def test_a_sign_that_passed_after_it_is_told_is_still_settled(
+    detector: Detector, analyzer: Analyzer, text: str
+) -> None:
+    assert not detector.detect(analyzer.nlp(text)).findings
