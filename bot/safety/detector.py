@@ -467,19 +467,30 @@ class Detector:
     def _looks_back(self, words: Sequence[frozenset[str]], sentence: tuple[int, int]) -> bool:
         """Whether the sentence puts the one before it in the past ("that was months ago").
 
-        It opens with a word for what was just said ("that", "it", "all that"), says it is past or
-        has passed, and neither denies that ("that wasn't long ago") nor says it came back ("that
-        was months ago and it's back", "... but it started again").
+        It opens with a word for what was just said ("that", "it", "all that"), and says it has
+        passed ("that's fine now", "it's never happened since") or is past without setting a good
+        past against now ("that was months ago", not "it was fine a few months ago"); it neither
+        denies that ("that wasn't long ago") nor says it came back ("... and it's back").
+        Negations and recurrence words inside a resolution ("never happened since") are its own.
         """
         start, end = sentence
         lexicon = self.lexicon
         opening = self._occurrences(words, start, min(end, start + 3), lexicon.back_reference)
         if not any(a == start for a, _ in opening):
             return False
-        span = range(start, end)
-        if self._has(words, span, lexicon.negation) or self._has(words, span, lexicon.recurrence):
+        resolutions = self._occurrences(words, start, end, lexicon.resolution)
+        own = {i for a, b in resolutions for i in range(a, b)}
+
+        def outside(phrases: tuple[Phrase, ...]) -> bool:
+            found = self._occurrences(words, start, end, phrases)
+            return any(not own.intersection(range(a, b)) for a, b in found)
+
+        if outside(lexicon.negation) or outside(lexicon.recurrence):
             return False
-        return self._in_past(words, span) or self._resolved(words, sentence)
+        span = range(start, end)
+        if self._resolved(words, sentence):
+            return True
+        return self._in_past(words, span) and not self._has(words, span, lexicon.good_state)
 
     def _resolved(
         self, words: Sequence[frozenset[str]], sentence: tuple[int, int], sign: int | None = None

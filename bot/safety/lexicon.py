@@ -88,10 +88,11 @@ class Lexicon:
     long_standing: tuple[Phrase, ...]
     # A sentence that opens with one of ``back_reference`` and says its subject is past or gone
     # ("that was months ago", "that's all gone now") settles the sentence before it, unless it
-    # has one of ``recurrence`` ("... and it's back", "... but it started again", "it was fine
-    # a few months ago").
+    # has one of ``recurrence`` ("... and it's back", "... but it started again") or, for a past
+    # time, sets a ``good_state`` against now ("it was fine a few months ago").
     back_reference: tuple[Phrase, ...]
     recurrence: tuple[Phrase, ...]
+    good_state: tuple[Phrase, ...]
 
 
 def _phrases(name: str, words: list[object], problems: list[Problem]) -> tuple[Phrase, ...]:
@@ -174,6 +175,7 @@ def read_lexicon(path: Path, source_ids: set[str] | None = None) -> Lexicon:
             "long_standing",
             "back_reference",
             "recurrence",
+            "good_state",
         )
     }
     if problems:

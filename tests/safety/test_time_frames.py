@@ -52,6 +52,10 @@ def test_the_time_before_diagnosis_or_treatment_is_the_past(
         "exercises help the throat?",
         "my legs would cramp after every walk. it was years ago, before the steroids. is walking "
         "good for me?",
+        "I was out of breath on every hill. it's been fine since I started IVIG. can I jog?",
+        "I was out of breath on every hill. that's fine now with treatment. can I jog?",
+        "my pee went dark after the gym. that was last year and it's never happened since. is "
+        "the gym ok?",
     ],
 )
 def test_a_later_sentence_can_put_a_sign_in_the_past(
@@ -338,3 +342,10 @@ def test_a_sign_that_passed_after_it_is_told_is_still_settled(
     detector: Detector, analyzer: Analyzer, text: str
 ) -> None:
     assert not detector.detect(analyzer.nlp(text)).findings
+
+
+def test_strength_that_has_not_come_back_is_no_resolution(
+    detector: Detector, analyzer: Analyzer
+) -> None:
+    text = "my strength has not come back since the flare and the pain in my thighs is severe"
+    assert "severe_pain" in {f.sign for f in detector.detect(analyzer.nlp(text)).findings}
