@@ -34,8 +34,12 @@ CLAUSE_BREAKS = SENTENCE_BREAKS | {
     "now",
 }
 NEGATION_REACH = 6
+# Words that set what follows against what came before ("it went away but now ...").
+CONTRASTS = frozenset({"but", "however", "although", "though", "yet", "now", "except"})
 # Words that make a time in the past run up to now: "since last year", "over the last month".
 ONGOING = frozenset({"since", "for", "over", "during"})
+# Before "... ago" only "since" does: "over ten years ago" is more than ten years ago.
+ONGOING_BEFORE_AGO = frozenset({"since"})
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,8 @@ class _Match:
     end: int
     tokens: frozenset[int] = field(default_factory=frozenset)
     starts: tuple[int, ...] = ()
+    # Where the parts that say what the sign is start (not its time markers, "now", "since").
+    what: tuple[int, ...] = ()
 
 
 def _edit_distance(a: str, b: str, limit: int) -> int:
@@ -166,9 +172,20 @@ class Detector:
             for word in phrase
             if not word.startswith(REGEX_PREFIX)
         )
+        # Concepts and clause cues may both hold regular expressions ("before my re:... diagnosis").
+        cues = (
+            lexicon.negation,
+            lexicon.history,
+            lexicon.resolution,
+            lexicon.hypothetical,
+            lexicon.general,
+            lexicon.personal,
+            lexicon.idioms,
+            lexicon.long_standing,
+        )
         self._regexes = {
             word: re.compile(word[len(REGEX_PREFIX) :])
-            for phrases in lexicon.concepts.values()
+            for phrases in (*lexicon.concepts.values(), *cues)
             for phrase in phrases
             for word in phrase
             if word.startswith(REGEX_PREFIX)
@@ -201,8 +218,9 @@ class Detector:
     def detect(self, doc: Doc) -> SafetyReport:
         """Return the warning signs and crisis found in ``doc``."""
         words = [self._forms(t.lower_, t.lemma_.lower()) for t in doc]
-        for start, stop in self._occurrences(words, 0, len(words), self.lexicon.idioms):
-            words[start:stop] = [frozenset()] * (stop - start)
+        for ignored in (self.lexicon.idioms, self.lexicon.long_standing):
+            for start, stop in self._occurrences(words, 0, len(words), ignored):
+                words[start:stop] = [frozenset()] * (stop - start)
         sentences = self._spans(words, SENTENCE_BREAKS)
         clauses = self._spans(words, CLAUSE_BREAKS) or [(0, len(words))]
         clause_of = self._clause_of(clauses, len(words))
@@ -216,16 +234,23 @@ class Detector:
                 found[concept] = self._occurrences(words, 0, len(words), phrases)
             return found[concept]
 
+        # Sentences that a later sentence puts in the past ("... that was months ago").
+        looked_back = {
+            n - 1 for n in range(1, len(sentences)) if self._looks_back(words, sentences[n])
+        }
+
         def judge(
             patterns: Sequence[Sequence[str]],
             negatable: bool = True,
             expected: Sequence[Sequence[str]] = (),
         ) -> str | None:
             verdicts = []
-            for start, end in sentences:
+            for n, (start, end) in enumerate(sentences):
                 for pattern in patterns:
                     match = self._match(occurrences, start, end, pattern)
-                    if match is not None and pattern in expected:
+                    # Crisis and medical words (not negatable) are never put in the past this way.
+                    past = negatable and n in looked_back
+                    if match is not None and (pattern in expected or past):
                         verdicts.append("dismissed")
                     elif match is not None:
                         verdicts.append(
@@ -360,10 +385,18 @@ class Detector:
         end: int,
         pattern: Sequence[str],
     ) -> _Match | None:
-        """Find the concepts of ``pattern`` together within the window, in this sentence."""
+        """Find the concepts of ``pattern`` together within the window, in this sentence.
+
+        A sentence-wide concept (a time frame) need only be somewhere in the sentence; it is not
+        part of the match, whose clause is the sign's own.
+        """
         hits = [[(a, b) for a, b in occurrences(c) if start <= a and b <= end] for c in pattern]
         if not all(hits):
             return None
+        wide = self.lexicon.sentence_wide
+        named = [(c, h) for c, h in zip(pattern, hits, strict=True) if c not in wide]
+        names = [c for c, _ in named] or list(pattern)
+        hits = [h for _, h in named] or hits
         for anchor in hits[0]:
             chosen = [anchor]
             for options in hits[1:]:
@@ -378,7 +411,11 @@ class Detector:
             else:
                 tokens = frozenset(i for a, b in chosen for i in range(a, b))
                 starts = tuple(sorted(a for a, _ in chosen))
-                return _Match(starts[0], max(b for _, b in chosen), tokens, starts)
+                markers = self.lexicon.time_markers
+                what = tuple(
+                    sorted(a for (a, _), c in zip(chosen, names, strict=True) if c not in markers)
+                )
+                return _Match(starts[0], max(b for _, b in chosen), tokens, starts, what or starts)
         return None
 
     def _verdict(
@@ -391,9 +428,14 @@ class Detector:
         negatable: bool,
     ) -> str:
         lexicon = self.lexicon
-        clause_start, clause_end = clauses[clause_of[match.start]]
-        clause = range(clause_start, clause_end)
-        if self._in_past(words, clause) or self._resolved(words, sentence):
+        clause_start, _ = clauses[clause_of[match.start]]
+        # A sign is in the past when every clause saying what it is is ("I used to choke"), not
+        # when only the task is ("I used to manage the stairs, now I can't"); a time marker
+        # ("now", "since") says when, not what ("when I was diagnosed I couldn't climb stairs,
+        # now I can do two flights").
+        parts = {clause_of[s] for s in match.what}
+        in_past = all(self._in_past(words, range(*clauses[c])) for c in parts)
+        if in_past or self._resolved(words, sentence, match.start):
             # "I used to choke", "had a chest infection in March, all cleared up"
             return "dismissed"
         if negatable and self._negated(words, clause_start, match):
@@ -409,33 +451,89 @@ class Detector:
         return "current"
 
     def _in_past(self, words: Sequence[frozenset[str]], span: range) -> bool:
-        """Whether the span is in the past ("last year"), not up to now ("for the last month")."""
+        """Whether the span is in the past ("last year"), not up to now ("for the last month").
+
+        A time "ago" is a point in the past whatever comes before it but "since": "over ten years
+        ago" is more than ten years ago, "since two years ago" runs up to now.
+        """
         return any(
-            not any(ONGOING & words[i] for i in range(max(0, a - 2), a))
-            for a, _ in self._occurrences(words, span.start, span.stop, self.lexicon.history)
+            not any(
+                (ONGOING_BEFORE_AGO if "ago" in words[b - 1] else ONGOING) & words[i]
+                for i in range(max(0, a - 2), a)
+            )
+            for a, b in self._occurrences(words, span.start, span.stop, self.lexicon.history)
         )
 
-    def _resolved(self, words: Sequence[frozenset[str]], sentence: tuple[int, int]) -> bool:
+    def _looks_back(self, words: Sequence[frozenset[str]], sentence: tuple[int, int]) -> bool:
+        """Whether the sentence puts the one before it in the past ("that was months ago").
+
+        It opens with a word for what was just said ("that", "it", "all that"), and says it has
+        passed ("that's fine now", "it's never happened since") or is past without setting a good
+        past against now ("that was months ago", not "it was fine a few months ago"); it neither
+        denies that ("that wasn't long ago") nor says it came back ("... and it's back").
+        Negations and recurrence words inside a resolution ("never happened since") are its own.
+        """
+        start, end = sentence
+        lexicon = self.lexicon
+        opening = self._occurrences(words, start, min(end, start + 3), lexicon.back_reference)
+        if not any(a == start for a, _ in opening):
+            return False
+        resolutions = self._occurrences(words, start, end, lexicon.resolution)
+        own = {i for a, b in resolutions for i in range(a, b)}
+
+        def outside(phrases: tuple[Phrase, ...]) -> bool:
+            found = self._occurrences(words, start, end, phrases)
+            return any(not own.intersection(range(a, b)) for a, b in found)
+
+        if outside(lexicon.negation) or outside(lexicon.recurrence):
+            return False
+        span = range(start, end)
+        if self._resolved(words, sentence):
+            return True
+        return self._in_past(words, span) and not self._has(words, span, lexicon.good_state)
+
+    def _resolved(
+        self, words: Sequence[frozenset[str]], sentence: tuple[int, int], sign: int | None = None
+    ) -> bool:
         """Whether the sentence says the sign has passed ("gone now"), and does not deny it.
 
-        "it hasn't gone away" names the resolution only to say it has not come.
+        "it hasn't gone away" names the resolution only to say it has not come. Something that
+        passed before a contrast is not the sign after it ("my cough went away but now my chest
+        is tight"): a resolution before the sign (at ``sign``) with "but" or "now" between them
+        does not count.
         """
         start, end = sentence
         negations = self._occurrences(words, start, end, self.lexicon.negation)
+
+        def contrasted(a: int, b: int) -> bool:
+            return (
+                sign is not None and a < sign and any(CONTRASTS & words[i] for i in range(b, sign))
+            )
+
         return any(
-            not any(b <= a and a - b <= 2 for _, b in negations)
-            for a, _ in self._occurrences(words, start, end, self.lexicon.resolution)
+            not any(nb <= a and a - nb <= 2 for _, nb in negations) and not contrasted(a, b)
+            for a, b in self._occurrences(words, start, end, self.lexicon.resolution)
         )
 
     def _negated(self, words: Sequence[frozenset[str]], clause_start: int, match: _Match) -> bool:
         """Whether a negation cancels the sign.
 
         It does shortly before the sign ("no chest pain") or within two words before one of its
-        words ("my chest isn't tight"), but not inside a matched phrase ("can't breathe").
+        words ("my chest isn't tight"), but not inside a matched phrase ("can't breathe"). Two
+        negations cancel when the later is "without": "I can't eat without choking" and "I never
+        finish a meal without coughing" say the sign comes every time.
         """
+        negations = [
+            (a, b)
+            for a, b in self._occurrences(words, clause_start, match.end, self.lexicon.negation)
+            if not set(range(a, b)) & match.tokens
+        ]
+        withouts = [a for a, b in negations if "without" in words[a] and b <= match.start]
+        if withouts and any(b <= withouts[-1] for _, b in negations):
+            negations = [(a, b) for a, b in negations if a > withouts[-1]]
         reach = max(clause_start, match.start - NEGATION_REACH)
-        for a, b in self._occurrences(words, reach, match.end, self.lexicon.negation):
-            if set(range(a, b)) & match.tokens:
+        for a, b in negations:
+            if a < reach:
                 continue
             if b <= match.start or any(0 <= s - b <= 2 for s in match.starts):
                 return True

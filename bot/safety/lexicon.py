@@ -63,6 +63,12 @@ class Lexicon:
 
     window: int
     concepts: Mapping[str, tuple[Phrase, ...]]
+    # Concepts that join a pattern from anywhere in its sentence, not only within ``window``:
+    # a time frame said once covers the whole sentence ("in the last two weeks I can't ...").
+    sentence_wide: frozenset[str]
+    # Concepts that say when a sign happened ("now", "since"), not what it is: a sign is in the
+    # past when the clauses of its other parts are.
+    time_markers: frozenset[str]
     signs: tuple[Sign, ...]
     crisis_patterns: tuple[tuple[str, ...], ...]
     crisis_sense: str
@@ -77,6 +83,16 @@ class Lexicon:
     general: tuple[Phrase, ...]
     personal: tuple[Phrase, ...]
     idioms: tuple[Phrase, ...]
+    # Times long ago that run up to now ("since my diagnosis", "for years"): a limitation they
+    # date is the disease's course, so their "since" or "for" is no change; ignored like idioms.
+    long_standing: tuple[Phrase, ...]
+    # A sentence that opens with one of ``back_reference`` and says its subject is past or gone
+    # ("that was months ago", "that's all gone now") settles the sentence before it, unless it
+    # has one of ``recurrence`` ("... and it's back", "... but it started again") or, for a past
+    # time, sets a ``good_state`` against now ("it was fine a few months ago").
+    back_reference: tuple[Phrase, ...]
+    recurrence: tuple[Phrase, ...]
+    good_state: tuple[Phrase, ...]
 
 
 def _phrases(name: str, words: list[object], problems: list[Problem]) -> tuple[Phrase, ...]:
@@ -85,10 +101,11 @@ def _phrases(name: str, words: list[object], problems: list[Problem]) -> tuple[P
     for word in words:
         if not isinstance(word, str):
             problems.append(Problem("safety.yml", name, None, f"quote the entry {word!r}"))
-        elif word.startswith(REGEX_PREFIX):
-            phrases.append((word,))
         else:
-            phrases.append(tuple(word.lower().split()))
+            # Any word of a phrase may be a regular expression ("since re:^(monday|...)$").
+            phrases.append(
+                tuple(w if w.startswith(REGEX_PREFIX) else w.lower() for w in word.split())
+            )
     return tuple(phrases)
 
 
@@ -140,6 +157,11 @@ def read_lexicon(path: Path, source_ids: set[str] | None = None) -> Lexicon:
                 expected,
             )
         )
+    sentence_wide = frozenset(raw.get("sentence_wide") or ())
+    time_markers = frozenset(raw.get("time_markers") or ())
+    for key, names in (("sentence_wide", sentence_wide), ("time_markers", time_markers)):
+        for concept in sorted(names - set(concepts)):
+            problems.append(Problem(path.name, key, None, f"unknown concept '{concept}'"))
     cues = {
         key: _phrases(key, raw[key], problems)
         for key in (
@@ -150,6 +172,10 @@ def read_lexicon(path: Path, source_ids: set[str] | None = None) -> Lexicon:
             "general",
             "personal",
             "idioms",
+            "long_standing",
+            "back_reference",
+            "recurrence",
+            "good_state",
         )
     }
     if problems:
@@ -157,6 +183,8 @@ def read_lexicon(path: Path, source_ids: set[str] | None = None) -> Lexicon:
     return Lexicon(
         window=int(raw["window"]),
         concepts=concepts,
+        sentence_wide=sentence_wide,
+        time_markers=time_markers,
         signs=tuple(signs),
         crisis_patterns=tuple(tuple(p) for p in raw["crisis"]["patterns"]),
         crisis_sense=str(raw["crisis"]["sense"]),
