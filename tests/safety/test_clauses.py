@@ -474,3 +474,36 @@ def test_an_expected_pattern_must_be_one_of_the_signs(settings: Settings, tmp_pa
     path.write_text(yaml.safe_dump(raw), encoding="utf-8")
     with pytest.raises(KnowledgeError):
         read_lexicon(path)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "it took a year and two biopsies to get diagnosed. anyway my hands are the worst bit now."
+        " what would you suggest for them?",
+        "Her doctor has her on medication now. What can we do as a family to get her back on her feet?",
+        "I take fish oil and vitamin D every day. Where do I start?",
+    ],
+)
+def test_a_story_before_the_question_does_not_make_it_medical(
+    detector: Detector, analyzer: Analyzer, text: str
+) -> None:
+    assert not detector.detect(analyzer.nlp(text)).medical
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The question sentence asks the medical question itself.
+        "I was diagnosed last year. how much prednisone should I take now?",
+        "My hands are weak. Could it be something other than myositis?",
+        # It points back at a medical sentence just before it.
+        "My doctor wants to put me on methotrexate. Is that a good idea?",
+        # One of several questions is medical.
+        "I swim every day. Can I stop the prednisone? And is cycling ok?",
+    ],
+)
+def test_a_medical_question_after_a_story_is_still_medical(
+    detector: Detector, analyzer: Analyzer, text: str
+) -> None:
+    assert detector.detect(analyzer.nlp(text)).medical
