@@ -507,3 +507,18 @@ def test_a_medical_question_after_a_story_is_still_medical(
     detector: Detector, analyzer: Analyzer, text: str
 ) -> None:
     assert detector.detect(analyzer.nlp(text)).medical
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I had palpitations at diagnosis but my last ECG was clear. is cardio ok now?",
+        "my CK results came back high. how heavy should my dumbbells be?",
+        "they found antibodies in my bloods. can I do lunges?",
+    ],
+)
+def test_an_aerobic_or_strength_word_makes_a_question_about_exercise(
+    net: SafetyNet, analyzer: Analyzer, text: str
+) -> None:
+    message = _parsed(analyzer, text, [("ask_medical", 0.6), ("ask_exercise_type", 0.35)])
+    assert _intent(net, message) == "ask_exercise_type"
