@@ -522,3 +522,27 @@ def test_an_aerobic_or_strength_word_makes_a_question_about_exercise(
 ) -> None:
     message = _parsed(analyzer, text, [("ask_medical", 0.6), ("ask_exercise_type", 0.35)])
     assert _intent(net, message) == "ask_exercise_type"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my fingers hyperextend like the IBM patients I met. could I have IBM instead of PM?",
+        "my skin has gone red over my knuckles. might it be dermatomyositis?",
+        "does she have JDM or just growing pains?",
+        "could this be lupus rather than myositis?",
+    ],
+)
+def test_asking_whether_one_has_a_named_condition_is_medical(
+    detector: Detector, analyzer: Analyzer, text: str
+) -> None:
+    assert detector.detect(analyzer.nlp(text)).medical
+
+
+@pytest.mark.parametrize(
+    "text", ["does she have to rest more with JDM?", "could I have a lie down between sets?"]
+)
+def test_have_and_a_condition_alone_is_no_diagnosis_question(
+    detector: Detector, analyzer: Analyzer, text: str
+) -> None:
+    assert not detector.detect(analyzer.nlp(text)).medical
