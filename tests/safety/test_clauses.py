@@ -481,7 +481,8 @@ def test_an_expected_pattern_must_be_one_of_the_signs(settings: Settings, tmp_pa
     [
         "it took a year and two biopsies to get diagnosed. anyway my hands are the worst bit now."
         " what would you suggest for them?",
-        "Her doctor has her on medication now. What can we do as a family to get her back on her feet?",
+        "Her doctor has her on medication now. What can we do as a family to get her back on her"
+        " feet?",
         "I take fish oil and vitamin D every day. Where do I start?",
     ],
 )
