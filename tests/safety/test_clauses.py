@@ -547,3 +547,17 @@ def test_have_and_a_condition_alone_is_no_diagnosis_question(
     detector: Detector, analyzer: Analyzer, text: str
 ) -> None:
     assert not detector.detect(analyzer.nlp(text)).medical
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what do you think of methotrexate for myositis?",
+        "is azathioprine worth trying for polymyositis?",
+        "is hydroxychloroquine any good for the rash?",
+    ],
+)
+def test_asking_for_an_opinion_of_a_medicine_is_medical(
+    detector: Detector, analyzer: Analyzer, text: str
+) -> None:
+    assert detector.detect(analyzer.nlp(text)).medical
