@@ -31,6 +31,7 @@ def reply(messages: list[dict[str, Any]]) -> dict[str, Any]:
         ),
         ("how do I find other people with myositis to talk to, like a support group?", "resources"),
         ("are there any myositis meetups in Ireland?", "resources"),
+        ("which websites can I trust for exercise advice with myositis?", "resources"),
     ],
 )
 def test_an_exercise_or_resources_question_is_answered(
