@@ -5,7 +5,7 @@ from __future__ import annotations
 from rasa_sdk import Tracker
 
 from actions.tracker_view import Turn, earlier_user_texts
-from bot.follow_up import about_the_medicine, points_back
+from bot.follow_up import about_the_medicine, asks_about_a_dose, points_back
 from bot.safety.medicine_words import names_a_medicine
 
 
@@ -14,10 +14,16 @@ def asks_about_a_named_medicine(turn: Turn, tracker: Tracker) -> bool:
 
     After "I'm on prednisone, can I exercise?", "how quickly can I come off it?" asks about the
     prednisone: a medical question, though its words name no medicine and the classifier may
-    file it under routines. The same words after an answer on swimming name no medicine.
+    file it under routines. So does a question about a dose, which is a medicine's whether or
+    not it points back ("what dose is too high to train on?"). The same words after an answer on
+    swimming name no medicine.
     """
     question = turn.question or turn.text
-    return about_the_medicine(question) and points_back(question) and medicine_named(tracker)
+    return (
+        about_the_medicine(question)
+        and (points_back(question) or asks_about_a_dose(question))
+        and medicine_named(tracker)
+    )
 
 
 def medicine_named(tracker: Tracker) -> bool:

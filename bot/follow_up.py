@@ -148,6 +148,8 @@ ABOUT_THE_MEDICINE = re.compile(
 ON_A_DOSE = re.compile(
     r"\bon\s+(?:(?:a|an|the|my|her|his|their|your)\s+)?(?:\w+\s+){0,2}dose\b", re.IGNORECASE
 )
+# A dose is a medicine's: "what dose is too high to train on?" after "I'm on prednisone".
+NAMES_A_DOSE = re.compile(r"\b(?:dose|doses|dosage|dosages|dosing|mg)\b", re.IGNORECASE)
 # "how many days before?", "how soon after?": before or after the event just talked about.
 BEFORE_OR_AFTER_IT = re.compile(
     r"^\s*how\s+(?:long|soon|early|far|quickly|many\s+\w+|much\s+\w+)\s+"
@@ -224,6 +226,14 @@ def about_the_medicine(text: str) -> bool:
     Being on a dose is a condition, not such a question ("even on a high dose?").
     """
     return ABOUT_THE_MEDICINE.search(ON_A_DOSE.sub(" ", text)) is not None
+
+
+def asks_about_a_dose(text: str) -> bool:
+    """Whether a message asks about a dose ("what dose is too high to train on?").
+
+    Being on a dose is a condition, not such a question ("even on a high dose?").
+    """
+    return NAMES_A_DOSE.search(ON_A_DOSE.sub(" ", text)) is not None
 
 
 def adds_a_condition(text: str) -> bool:

@@ -1,12 +1,14 @@
 """Where the sentences of a message are, and which of them ask.
 
-The Rasa server (the question reader) and the actions (routing) must agree on what the question
-sentence of a long message is, so both take it from here.
+The Rasa server (the question reader, the safety net) and the actions (routing) must agree on
+what the question sentence of a long message is, so they all take it from here.
 """
 
 from __future__ import annotations
 
 import re
+
+from bot.follow_up import POINTS_BACK
 
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
@@ -24,3 +26,26 @@ def asking_spans(text: str) -> list[tuple[int, int]]:
     if len(spans) < 2:
         return []
     return [(a, b) for a, b in spans if "?" in text[a:b]]
+
+
+def asked_spans(text: str) -> list[tuple[int, int]]:
+    """What a message that tells a story first asks about: empty when it is all one question.
+
+    Each asking sentence counts, with the sentence just before it when it points back ("my hands
+    are the worst bit now. what would you suggest for them?", "my doctor wants me on
+    methotrexate. is that a good idea?"); an asking sentence that points back to nothing before it
+    leaves the whole message to judge. A message with no asking sentence is judged whole too.
+    """
+    spans = sentence_spans(text)
+    if len(spans) < 2:
+        return []
+    asked: list[tuple[int, int]] = []
+    for n, (a, b) in enumerate(spans):
+        if "?" not in text[a:b]:
+            continue
+        if POINTS_BACK.search(text[a:b]):
+            if n == 0:
+                return []
+            a = spans[n - 1][0]
+        asked.append((a, b))
+    return asked

@@ -17,6 +17,7 @@ from typing import Any
 from spacy.tokens import Doc
 
 from bot.nlp.english import english_words
+from bot.nlp.sentences import asked_spans
 from bot.safety.lexicon import REGEX_PREFIX, Lexicon, Phrase, Urgency
 
 SENTENCE_BREAKS = frozenset({".", "!", "?", ";"})
@@ -243,19 +244,23 @@ class Detector:
             patterns: Sequence[Sequence[str]],
             negatable: bool = True,
             expected: Sequence[Sequence[str]] = (),
+            within: Sequence[tuple[int, int]] = (),
         ) -> str | None:
             verdicts = []
-            for n, (start, end) in enumerate(sentences):
-                for pattern in patterns:
-                    match = self._match(occurrences, start, end, pattern)
-                    # Crisis and medical words (not negatable) are never put in the past this way.
-                    past = negatable and n in looked_back
-                    if match is not None and (pattern in expected or past):
-                        verdicts.append("dismissed")
-                    elif match is not None:
-                        verdicts.append(
-                            self._verdict(words, (start, end), clauses, clause_of, match, negatable)
-                        )
+            for n, sentence in enumerate(sentences):
+                for start, end in _within([sentence], within) if within else [sentence]:
+                    for pattern in patterns:
+                        match = self._match(occurrences, start, end, pattern)
+                        # Crisis and medical words (not negatable) are never put in the past so.
+                        past = negatable and n in looked_back
+                        if match is not None and (pattern in expected or past):
+                            verdicts.append("dismissed")
+                        elif match is not None:
+                            verdicts.append(
+                                self._verdict(
+                                    words, (start, end), clauses, clause_of, match, negatable
+                                )
+                            )
             if "current" in verdicts:
                 return "current"
             return "uncertain" if "uncertain" in verdicts else ("dismissed" if verdicts else None)
@@ -279,11 +284,32 @@ class Detector:
                 dismissed.append(sign.id)
         crisis = judge(self.lexicon.crisis_patterns, negatable=False) in ("current", "uncertain")
         about_exercise = bool(occurrences(self.lexicon.medical_unless))
-        # A dose question stays medical around exercise words ("an extra pred on physio days?").
-        dose = judge(self.lexicon.medical_always, False) is not None
-        medical = dose or (
-            not about_exercise and judge(self.lexicon.medical_patterns, False) is not None
-        )
+
+        def medical_in(within: Sequence[tuple[int, int]]) -> tuple[bool, bool]:
+            """Whether the words ``within`` (all, if empty) ask about a dose, and are medical."""
+            # A dose question stays medical around exercise words ("an extra pred on physio days?").
+            dose = judge(self.lexicon.medical_always, False, within=within) is not None
+            exercise = (
+                any(
+                    a <= s and e <= b
+                    for s, e in occurrences(self.lexicon.medical_unless)
+                    for a, b in within
+                )
+                if within
+                else about_exercise
+            )
+            patterns = self.lexicon.medical_patterns
+            return dose, dose or (
+                not exercise and judge(patterns, False, within=within) is not None
+            )
+
+        # A message that tells a story first is medical by what it asks, one question at a time,
+        # not by its story: "two biopsies and a year of tests... what would you suggest for my
+        # hands?" asks about hands; "I swim. Can I stop the pred? And is cycling ok?" asks both.
+        asked = _tokens_of(doc, asked_spans(doc.text))
+        verdicts = [medical_in([span]) for span in asked] or [medical_in(())]
+        dose = any(d for d, _ in verdicts)
+        medical = any(m for _, m in verdicts)
         settled = self._in_past(words, range(*whole)) or self._resolved(words, whole)
         return SafetyReport(
             crisis,
@@ -543,3 +569,22 @@ class Detector:
         self, words: Sequence[frozenset[str]], span: range, phrases: tuple[Phrase, ...]
     ) -> bool:
         return bool(self._occurrences(words, span.start, span.stop, phrases))
+
+
+def _tokens_of(doc: Doc, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The token ranges of character ``spans`` of the doc's text (tokens starting inside)."""
+    ranges = []
+    for start, end in spans:
+        inside = [t.i for t in doc if start <= t.idx < end]
+        if inside:
+            ranges.append((inside[0], inside[-1] + 1))
+    return ranges
+
+
+def _within(
+    sentences: Sequence[tuple[int, int]], ranges: Sequence[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """The parts of ``sentences`` inside ``ranges`` (a sentence may cross a range's edge)."""
+    return [
+        (max(s, a), min(e, b)) for s, e in sentences for a, b in ranges if max(s, a) < min(e, b)
+    ]

@@ -178,3 +178,40 @@ async def test_a_follow_up_taken_for_medical_after_a_medicine_was_named_is_decli
     payload = await _payload(ActionDeclineMedical(), tracker)
 
     assert payload["type"] == "out_of_scope"
+
+
+@pytest.mark.parametrize(
+    ("intent", "text"),
+    [
+        ("nlu_fallback", "what dose is too high to train on?"),
+        ("ask_exercise_safety", "is there a maximum dosage for doing weights?"),
+    ],
+)
+async def test_a_dose_question_after_a_medicine_was_named_is_declined(
+    make_tracker: TrackerFactory, intent: str, text: str
+) -> None:
+    tracker = make_tracker(
+        intent,
+        text,
+        slots={"last_topic": "strength_training"},
+        events=_session(("I'm on prednisone, can I lift weights?", "strength_training")),
+    )
+
+    payload = await _payload(ActionFallback(), tracker)
+
+    assert payload["type"] == "out_of_scope"
+
+
+async def test_being_on_a_dose_after_a_medicine_was_named_is_still_a_condition(
+    make_tracker: TrackerFactory,
+) -> None:
+    tracker = make_tracker(
+        "ask_flares_steroids",
+        "can I lift heavier on a lower dose?",
+        slots={"last_topic": "strength_training"},
+        events=_session(("I'm on prednisone, can I lift weights?", "strength_training")),
+    )
+
+    payload = await _payload(ActionAnswer(), tracker)
+
+    assert payload["type"] == "answer"

@@ -72,6 +72,18 @@ NOT_COVERED = [
     (
         ActionAnswer(),
         "ask_exercise_type",
+        "what SPF should I wear for cycling with dermatomyositis?",
+        "dm-skin-and-sun",
+    ),
+    (
+        ActionAnswer(),
+        "ask_routine",
+        "do I need suncream for my morning walk with DM?",
+        "dm-skin-and-sun",
+    ),
+    (
+        ActionAnswer(),
+        "ask_exercise_type",
         "Should I use a walking stick or a walker when I exercise?",
         "mobility-aids",
     ),

@@ -474,3 +474,90 @@ def test_an_expected_pattern_must_be_one_of_the_signs(settings: Settings, tmp_pa
     path.write_text(yaml.safe_dump(raw), encoding="utf-8")
     with pytest.raises(KnowledgeError):
         read_lexicon(path)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "it took a year and two biopsies to get diagnosed. anyway my hands are the worst bit now."
+        " what would you suggest for them?",
+        "Her doctor has her on medication now. What can we do as a family to get her back on her"
+        " feet?",
+        "I take fish oil and vitamin D every day. Where do I start?",
+    ],
+)
+def test_a_story_before_the_question_does_not_make_it_medical(
+    detector: Detector, analyzer: Analyzer, text: str
+) -> None:
+    assert not detector.detect(analyzer.nlp(text)).medical
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The question sentence asks the medical question itself.
+        "I was diagnosed last year. how much prednisone should I take now?",
+        "My hands are weak. Could it be something other than myositis?",
+        # It points back at a medical sentence just before it.
+        "My doctor wants to put me on methotrexate. Is that a good idea?",
+        # One of several questions is medical.
+        "I swim every day. Can I stop the prednisone? And is cycling ok?",
+    ],
+)
+def test_a_medical_question_after_a_story_is_still_medical(
+    detector: Detector, analyzer: Analyzer, text: str
+) -> None:
+    assert detector.detect(analyzer.nlp(text)).medical
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I had palpitations at diagnosis but my last ECG was clear. is cardio ok now?",
+        "my CK results came back high. how heavy should my dumbbells be?",
+        "they found antibodies in my bloods. can I do lunges?",
+    ],
+)
+def test_an_aerobic_or_strength_word_makes_a_question_about_exercise(
+    net: SafetyNet, analyzer: Analyzer, text: str
+) -> None:
+    message = _parsed(analyzer, text, [("ask_medical", 0.6), ("ask_exercise_type", 0.35)])
+    assert _intent(net, message) == "ask_exercise_type"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my fingers hyperextend like the IBM patients I met. could I have IBM instead of PM?",
+        "my skin has gone red over my knuckles. might it be dermatomyositis?",
+        "does she have JDM or just growing pains?",
+        "could this be lupus rather than myositis?",
+    ],
+)
+def test_asking_whether_one_has_a_named_condition_is_medical(
+    detector: Detector, analyzer: Analyzer, text: str
+) -> None:
+    assert detector.detect(analyzer.nlp(text)).medical
+
+
+@pytest.mark.parametrize(
+    "text", ["does she have to rest more with JDM?", "could I have a lie down between sets?"]
+)
+def test_have_and_a_condition_alone_is_no_diagnosis_question(
+    detector: Detector, analyzer: Analyzer, text: str
+) -> None:
+    assert not detector.detect(analyzer.nlp(text)).medical
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what do you think of methotrexate for myositis?",
+        "is azathioprine worth trying for polymyositis?",
+        "is hydroxychloroquine any good for the rash?",
+    ],
+)
+def test_asking_for_an_opinion_of_a_medicine_is_medical(
+    detector: Detector, analyzer: Analyzer, text: str
+) -> None:
+    assert detector.detect(analyzer.nlp(text)).medical
