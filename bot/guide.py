@@ -28,6 +28,10 @@ def composer_for(knowledge: KnowledgeSet, settings: Settings) -> Composer:
     router = Router(
         read_vocabulary(settings.knowledge_dir / "vocabulary.yml"),
         {t.id: t.claims for t in knowledge.topics.values()},
+        {
+            t: frozenset(s for e in knowledge.entries_of(t) for s in e.subtypes)
+            for t in knowledge.topics
+        },
     )
     contacts = {
         "emergency_number": settings.emergency_number,

@@ -91,6 +91,11 @@ WEAKEST_NAMED = "concern"
 OWN_AUDIENCE = frozenset({"children_jdm"})
 # The adults' topics a question about such a child may be given when it names no exercise.
 ADULT_READINGS = COARSE_TOPICS | {"routine_and_rest", "pain_fatigue_ck"}
+# Words that bear out a pregnancy reading without claiming every question that uses them ("I
+# wasn't expecting that"): with none of these or of the topic's claims, "I look after my mum"
+# read as a pregnancy question takes the classifier's next reading.
+PREGNANCY_INTENT = "ask_pregnancy"
+BEARS_OUT_PREGNANCY = re.compile(r"\b(?:expecting|bump|due\s+in|pregnan\w*)\b", re.IGNORECASE)
 # How far down the classifier's ranking a second reading may come from: its top three.
 SECOND_READINGS = 3
 
@@ -122,9 +127,14 @@ class Router:
     """Resolves topics with the vocabulary's entity-to-topic links and the topics' claims."""
 
     def __init__(
-        self, vocabulary: Vocabulary, claims: Mapping[str, Sequence[str]] | None = None
+        self,
+        vocabulary: Vocabulary,
+        claims: Mapping[str, Sequence[str]] | None = None,
+        tailored: Mapping[str, frozenset[str]] | None = None,
     ) -> None:
         self.vocabulary = vocabulary
+        # The subtypes each topic has entries of its own for (beyond those for all).
+        self._tailored = tailored or {}
         self._claims = {
             topic: re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b", re.IGNORECASE)
             for topic, words in (claims or {}).items()
@@ -157,7 +167,8 @@ class Router:
         intent, so that a word in the story before the question does not decide; ``question`` is
         the last sentence that asks (even one that points back at the story), and ``ranked`` the
         classifier's intents, likeliest first. A child's routine, tiredness or start goes to the
-        children's topic (`OWN_AUDIENCE`) when the question names no exercise.
+        children's topic (`OWN_AUDIENCE`) when the question names no exercise and the topic has
+        no entries of its own for children.
         """
         topic = self._resolved(intent, entities, last_topic, text, focus, subtype, ranked, question)
         asked = entities if focus is None else focus
@@ -165,8 +176,13 @@ class Router:
             self.vocabulary.topic_for(label, asked.get(label)) for label in EXERCISE_LABELS
         ):
             return topic
-        audience = self._own({"myositis_type": entities.get("myositis_type") or subtype or ""})
-        return audience if audience in OWN_AUDIENCE else topic
+        meant = entities.get("myositis_type") or subtype or ""
+        audience = self._own({"myositis_type": meant})
+        # A topic with entries of its own for the child ("and for JDM?" after exercise safety)
+        # is tailored to the child, not left.
+        if audience not in OWN_AUDIENCE or meant in self._tailored.get(str(topic), frozenset()):
+            return topic
+        return audience
 
     def _resolved(
         self,
@@ -187,6 +203,17 @@ class Router:
         named = self._named(entities if focus is None else focus)
         # A subtype with a topic of its own (IBM, JDM, IMNM) decides after a named exercise.
         own = self._own(entities)
+        if intent == PREGNANCY_INTENT and not BEARS_OUT_PREGNANCY.search(text):
+            # No claimed word either (claims were checked first): the next reading decides.
+            following = next(
+                (i for i in ranked[:SECOND_READINGS] if i != intent and i in GUIDANCE_INTENTS),
+                None,
+            )
+            if following is not None:
+                rest = [i for i in ranked if i != intent]
+                return self._resolved(
+                    following, entities, last_topic, text, focus, subtype, rest, question
+                )
         if intent in TOPIC_INTENTS:
             topic = TOPIC_INTENTS[intent]
             # "how many days before?" after an answer on CK tests: before the test, no routine.
