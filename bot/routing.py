@@ -279,6 +279,10 @@ class Router:
             return named
         if "professional" in entities:
             return TOPIC_INTENTS["ask_which_professional"]
+        if "body_part" in entities and last_topic in self._body_bound():
+            # "and for my legs?" after an answer on swallowing: exercise for the legs, not more
+            # on the throat.
+            return self._own({"myositis_type": subtype} if subtype else {}) or "exercise_types"
         if "myositis_type" in entities:
             return last_topic or self.vocabulary.topic_for(
                 "myositis_type", entities["myositis_type"]
@@ -356,6 +360,12 @@ class Router:
             # "my CK has come down with IMNM, can I go to the gym?": the subtype says more.
             return self._own(entities) or named
         return self._narrowed(named, self._own(entities))
+
+    def _body_bound(self) -> frozenset[str]:
+        """The topics bound to one body part (the hands, the throat)."""
+        return frozenset(
+            t.topic for t in self.vocabulary if t.label == "body_part" and t.topic is not None
+        )
 
     @staticmethod
     def _narrowed(topic: str | None, own: str | None) -> str | None:

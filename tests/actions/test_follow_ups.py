@@ -178,6 +178,30 @@ async def test_a_childs_question_naming_an_exercise_is_not_moved(
     assert payload["topic"] == "routine_and_rest"
 
 
+@pytest.mark.parametrize(
+    ("last_topic", "subtype", "topic"),
+    [
+        ("swallowing", "IBM", "ibm"),
+        ("hand_exercises", None, "exercise_types"),
+        # The legs were not what the last answer was bound to: it goes on.
+        ("strength_training", None, "strength_training"),
+    ],
+)
+async def test_another_body_part_leaves_a_topic_bound_to_one(
+    make_tracker: TrackerFactory, last_topic: str, subtype: str | None, topic: str
+) -> None:
+    payload = await _reply(
+        ActionAnswer(),
+        make_tracker,
+        "inform",
+        "and for my legs? I struggle on hills now",
+        {"myositis_type": subtype, "last_topic": last_topic},
+        {"body_part": "legs"},
+    )
+
+    assert payload["topic"] == topic
+
+
 async def test_a_named_exercise_still_outranks_the_remembered_subtype(
     make_tracker: TrackerFactory,
 ) -> None:
