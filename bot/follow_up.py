@@ -153,6 +153,8 @@ NAMES_A_DOSE = re.compile(r"\b(?:dose|doses|dosage|dosages|dosing|mg)\b", re.IGN
 # "how many days before?", "how soon after?": before or after the event just talked about.
 BEFORE_OR_AFTER_IT = re.compile(
     r"^\s*how\s+(?:long|soon|early|far|quickly|many\s+\w+|much\s+\w+)\s+"
+    # "how long does it stay up after?": the thing discussed (a CK level), however long it lasts.
+    r"(?:(?:does|will|would|is|was|did|can)\s+(?:it|that|this|they)\s+(?:\w+\s+){0,2})?"
     r"(?:before|after|beforehand|afterwards?|ahead)\s*[?.!]*\s*$",
     re.IGNORECASE,
 )

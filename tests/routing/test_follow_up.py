@@ -132,6 +132,10 @@ def test_a_treatment_condition_added_to_the_last_question(text: str, adds: bool)
         ("how many days before?", True),
         ("how long before?", True),
         ("how soon after?", True),
+        # "it" is the thing discussed (a CK level): how long it stays so after the event.
+        ("how long does it stay up after?", True),
+        ("how long is it raised afterwards?", True),
+        ("how long should I rest after?", False),
         ("how long should I rest after a session?", False),
         ("how often?", False),
     ],
