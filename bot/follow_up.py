@@ -255,6 +255,21 @@ def adds_a_condition(text: str) -> bool:
     )
 
 
+# Asking for another kind of exercise than the one discussed: "what should I do instead?",
+# "anything else I could try?". Named words decide first ("can I walk instead?").
+ANOTHER_ONE = re.compile(
+    r"^\s*(?:what|which|anything|something|any|is\s+there)\b"
+    r"(?=.*\b(?:instead|else)\b)(?=.*\b(?:do|try|doing|trying|take\s+up|play)\b)",
+    re.IGNORECASE,
+)
+
+
+def asks_for_another(text: str) -> bool:
+    """Whether a short question asks what to do instead of the exercise just discussed."""
+    clause = question_clause(text)
+    return len(clause.split()) <= FOLLOW_UP_CLAUSE_WORDS and ANOTHER_ONE.search(clause) is not None
+
+
 def before_or_after_it(text: str) -> bool:
     """Whether a question asks only how long before or after something ("how many days before?").
 

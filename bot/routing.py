@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from bot.follow_up import (
     ONLY_HOW_OR_WHY,
     about_the_assistant,
+    asks_for_another,
     asks_something,
     before_or_after_it,
     joins_on,
@@ -203,6 +204,11 @@ class Router:
         named = self._named(entities if focus is None else focus)
         # A subtype with a topic of its own (IBM, JDM, IMNM) decides after a named exercise.
         own = self._own(entities)
+        if named is None and self._broad(intent) and asks_for_another(text):
+            # "what should I do instead?": the other kinds of exercise, not the one discussed.
+            return (
+                own or self._own({"myositis_type": subtype} if subtype else {}) or "exercise_types"
+            )
         if intent == PREGNANCY_INTENT and not BEARS_OUT_PREGNANCY.search(text):
             # No claimed word either (claims were checked first): the next reading decides.
             following = next(
@@ -360,6 +366,17 @@ class Router:
             # "my CK has come down with IMNM, can I go to the gym?": the subtype says more.
             return self._own(entities) or named
         return self._narrowed(named, self._own(entities))
+
+    @staticmethod
+    def _broad(intent: str) -> bool:
+        """Whether ``intent`` says no more than that the message is about exercise or follows on."""
+        return (
+            intent in ENTITY_INTENTS
+            or intent in UNSURE_INTENTS
+            or intent in CHAT_FOLLOW_UPS
+            or intent == FOLLOW_UP_INTENT
+            or TOPIC_INTENTS.get(intent) in COARSE_TOPICS
+        )
 
     def _body_bound(self) -> frozenset[str]:
         """The topics bound to one body part (the hands, the throat)."""

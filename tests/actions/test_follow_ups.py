@@ -202,6 +202,29 @@ async def test_another_body_part_leaves_a_topic_bound_to_one(
     assert payload["topic"] == topic
 
 
+@pytest.mark.parametrize("intent", ["ask_exercise_types", "inform", "ask_exercise_safety"])
+@pytest.mark.parametrize(
+    ("text", "subtype", "topic"),
+    [
+        ("what should I do instead then?", "IBM", "ibm"),
+        ("what else could I do?", None, "exercise_types"),
+        ("anything else I could try instead?", "DM", "exercise_types"),
+    ],
+)
+async def test_asking_what_to_do_instead_leaves_the_exercise_discussed(
+    make_tracker: TrackerFactory, intent: str, text: str, subtype: str | None, topic: str
+) -> None:
+    payload = await _reply(
+        ActionAnswer(),
+        make_tracker,
+        intent,
+        text,
+        {"myositis_type": subtype, "last_topic": "aerobic_exercise"},
+    )
+
+    assert payload["topic"] == topic
+
+
 async def test_a_named_exercise_still_outranks_the_remembered_subtype(
     make_tracker: TrackerFactory,
 ) -> None:
