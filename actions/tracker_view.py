@@ -61,7 +61,7 @@ def latest_turn(tracker: Tracker) -> Turn:
     found = _as_meant(
         asked_about([e for e in message.get("entities", []) if "value" in e], text), text
     )
-    entities = {e["entity"]: str(e["value"]) for e in found}
+    entities = _by_label(found)
     spans = [] if text.startswith("/") else asking_spans(text)
     span = question_span(text, spans)
     subtype = entities.get("myositis_type") or tracker.get_slot("myositis_type")
@@ -111,6 +111,8 @@ ABILITY_BEFORE = re.compile(
     re.IGNORECASE,
 )
 ABILITY_WORD = re.compile(r"^walk(?:s|ing)?$", re.IGNORECASE)
+# The vocabulary's value for everyday activities (bowls, gardening, paddleboarding).
+EVERYDAY_ACTIVITY = "other_activity"
 # An intent below this confidence is no evidence of what a sentence of the message asks.
 LIKELY_CONFIDENCE = 0.1
 
@@ -172,11 +174,27 @@ def _asking(
 
 def _within(entities: list[dict[str, Any]], span: tuple[int, int]) -> dict[str, str]:
     """The canonical entities found inside ``span`` of the message."""
-    return {
-        e["entity"]: str(e["value"])
-        for e in entities
-        if span[0] <= e.get("start", span[0]) and e.get("end", span[1]) <= span[1]
-    }
+    return _by_label(
+        [
+            e
+            for e in entities
+            if span[0] <= e.get("start", span[0]) and e.get("end", span[1]) <= span[1]
+        ]
+    )
+
+
+def _by_label(entities: list[dict[str, Any]]) -> dict[str, str]:
+    """One canonical value per label: the last named, but never an everyday activity over a kind.
+
+    "will I ride a bike or get on my paddleboard again?" is about cycling: a kind of exercise
+    says more than an activity that leads only to the kinds in general.
+    """
+    chosen: dict[str, str] = {}
+    for e in entities:
+        label, value = e["entity"], str(e["value"])
+        if value != EVERYDAY_ACTIVITY or chosen.get(label) in (None, EVERYDAY_ACTIVITY):
+            chosen[label] = value
+    return chosen
 
 
 def question_span(text: str, asking: list[tuple[int, int]]) -> tuple[int, int] | None:
