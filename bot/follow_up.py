@@ -255,17 +255,19 @@ def adds_a_condition(text: str) -> bool:
     )
 
 
-# Asking for another kind of exercise than the one discussed: "what should I do instead?",
-# "anything else I could try?". Named words decide first ("can I walk instead?").
+# Asking for another kind of exercise than the one discussed, or which kinds: "what should I
+# do instead?", "anything else I could try?", "what kind would be good for her?". Named words
+# decide first ("can I walk instead?", "what kind of swimming?").
 ANOTHER_ONE = re.compile(
-    r"^\s*(?:what|which|anything|something|any|is\s+there)\b"
-    r"(?=.*\b(?:instead|else)\b)(?=.*\b(?:do|try|doing|trying|take\s+up|play)\b)",
+    r"^\s*(?:(?:what|which|anything|something|any|is\s+there)\b"
+    r"(?=.*\b(?:instead|else)\b)(?=.*\b(?:do|try|doing|trying|take\s+up|play)\b)"
+    r"|(?:what|which)\s+(?:kinds?|sorts?|types?)\b)",
     re.IGNORECASE,
 )
 
 
 def asks_for_another(text: str) -> bool:
-    """Whether a short question asks what to do instead of the exercise just discussed."""
+    """Whether a short question asks which kinds, or what to do instead of the one discussed."""
     clause = question_clause(text)
     return len(clause.split()) <= FOLLOW_UP_CLAUSE_WORDS and ANOTHER_ONE.search(clause) is not None
 

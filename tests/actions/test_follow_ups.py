@@ -209,6 +209,8 @@ async def test_another_body_part_leaves_a_topic_bound_to_one(
         ("what should I do instead then?", "IBM", "ibm"),
         ("what else could I do?", None, "exercise_types"),
         ("anything else I could try instead?", "DM", "exercise_types"),
+        ("what kind would be good for her?", None, "exercise_types"),
+        ("which sorts suit him best?", "IBM", "ibm"),
     ],
 )
 async def test_asking_what_to_do_instead_leaves_the_exercise_discussed(
