@@ -390,6 +390,16 @@ def test_soreness_a_day_or_two_after_asked_about_is_the_pain_topic(
         # Soreness after exercise that is not asked about stays the review-level sign.
         ("my legs ache a couple of days after the session", "exercised_muscle_pain"),
         ("my knees have been sore since the step class yesterday", "exercised_muscle_pain"),
+        # Swollen or throbbing muscles after a session, even asked about.
+        (
+            "is it normal that after my exercises my thighs are rock hard, swollen and throbbing?",
+            "exercised_muscle_pain",
+        ),
+        ("my arms swelled up after the gym and they're throbbing", "exercised_muscle_pain"),
+        (
+            "my legs are swollen a couple of days after the class, is that normal?",
+            "exercised_muscle_pain",
+        ),
     ],
 )
 def test_delayed_soreness_with_another_sign_still_counts(
