@@ -12,6 +12,7 @@ import gzip
 import importlib.resources
 import json
 import re
+import string
 from functools import lru_cache
 from typing import Any
 
@@ -44,12 +45,17 @@ CHAT_WORDS = frozenset({"ok", "okay", "k", "kk", "yep", "yup", "yeah", "ya", "na
 
 
 def is_gibberish(text: str) -> bool:
-    """Whether a typed message has letters but not one word ("asdfgh", "jkjkjk lll").
+    """Whether a typed message is mashing: letters but no word ("asdfgh"), or only punctuation.
 
-    Keyboard mashing must get the "did you mean...?" step, never be taken for "yes".
+    "jkjkjk lll" and "..,,;;" alike. Keyboard mashing must get the "did you mean...?" step,
+    never be taken for "yes". An emoji is no mashing ("👍" is thanks).
     """
+    if text.startswith("/"):
+        return False
+    if text.strip() and all(c in string.punctuation or c.isspace() for c in text):
+        return True
     tokens = [t for t in "".join(c if c.isalpha() else " " for c in text.lower()).split()]
-    if not tokens or text.startswith("/"):
+    if not tokens:
         return False
     words = english_words()
     return not any(t in words or t in CHAT_WORDS for t in tokens)

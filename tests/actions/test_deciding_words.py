@@ -177,6 +177,8 @@ from tests.actions.conftest import TrackerFactory, placed
         ),
         (ActionSmallTalk(), "affirm", "asdfgh", {}, "fallback", None),
         (ActionSmallTalk(), "affirm", "jkjkjk lll", {}, "fallback", None),
+        (ActionSmallTalk(), "affirm", "..,,..;;", {}, "fallback", None),
+        (ActionSmallTalk(), "thanks", "👍", {}, "small_talk", None),
         (ActionSmallTalk(), "affirm", "yes please", {}, "small_talk", None),
         (ActionSmallTalk(), "out_of_scope", "who won the football", {}, "off_topic", None),
         (ActionFallback(), "nlu_fallback", "blorp snazzle", {}, "fallback", None),
