@@ -47,6 +47,8 @@ from bot.settings import Settings
         ("croquet on Sundays", {("exercise_type", "other_activity")}),
         ("which poses are safe then", {("exercise_type", "other_activity")}),
         ("one of those little pedal machines", {("exercise_type", "aerobic")}),
+        ("any runners here with myositis", {("exercise_type", "aerobic")}),
+        ("I used to run half marathons. can I run again?", {("exercise_type", "aerobic")}),
         ("will I ever get back on my paddleboard", {("exercise_type", "other_activity")}),
         ("are warm water classes easier than land", {("exercise_type", "hydrotherapy")}),
         ("something about my blood results", {("concern", "ck")}),
