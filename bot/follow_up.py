@@ -138,9 +138,15 @@ OPENS_A_CONDITION = re.compile(
     re.IGNORECASE,
 )
 UNDER_A_CONDITION = re.compile(r"\b(?:on|while|whilst|with|during|taking)\b", re.IGNORECASE)
+# Taking more or less of a medicine ("should she take more or less of it?", "can I take extra
+# on training days?"), not more of something named ("take more rest days").
+TAKE_MORE_OR_LESS = (
+    r"take\s+(?:more|less|extra)(?:\s+or\s+(?:more|less))?"
+    r"(?=\s+of\s+(?:it|them|that|this)\b|\s*[?.!,]|\s*$|\s+(?:on|when|before|after|if)\b)"
+)
 # Asks what to do with a medicine itself ("how quickly can I come off it?", "lower my dose?").
 ABOUT_THE_MEDICINE = re.compile(
-    r"\b(?:dose|doses|dosage|mg|taper\w*|wean\w*|(?:come|coming|get|getting)\s+off"
+    rf"\b(?:{TAKE_MORE_OR_LESS}|dose|doses|dosage|mg|taper\w*|wean\w*|(?:come|coming|get|getting)\s+off"
     r"|cut(?:ting)?\s+down|stop\s+taking|side\s+effects?|prescri\w+|interact\w*|safe\s+to\s+take)\b",
     re.IGNORECASE,
 )
@@ -149,7 +155,9 @@ ON_A_DOSE = re.compile(
     r"\bon\s+(?:(?:a|an|the|my|her|his|their|your)\s+)?(?:\w+\s+){0,2}dose\b", re.IGNORECASE
 )
 # A dose is a medicine's: "what dose is too high to train on?" after "I'm on prednisone".
-NAMES_A_DOSE = re.compile(r"\b(?:dose|doses|dosage|dosages|dosing|mg)\b", re.IGNORECASE)
+NAMES_A_DOSE = re.compile(
+    rf"\b(?:{TAKE_MORE_OR_LESS}|dose|doses|dosage|dosages|dosing|mg)\b", re.IGNORECASE
+)
 # "how many days before?", "how soon after?": before or after the event just talked about.
 BEFORE_OR_AFTER_IT = re.compile(
     r"^\s*how\s+(?:long|soon|early|far|quickly|many\s+\w+|much\s+\w+)\s+"

@@ -7,6 +7,7 @@ import pytest
 from bot.follow_up import (
     about_the_assistant,
     about_the_medicine,
+    asks_about_a_dose,
     adds_a_condition,
     before_or_after_it,
     joins_on,
@@ -164,3 +165,19 @@ def test_medicine_questions_are_told_from_conditions() -> None:
     assert about_the_medicine("how quickly can I come off it?")
     assert about_the_medicine("can I taper faster if I exercise?")
     assert not about_the_medicine("and on steroids?")
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("should she take more or less of it on the days she exercises?", True),
+        ("can I take extra on training days?", True),
+        ("do I take less of it before a session?", True),
+        # More of something that is not the medicine.
+        ("should I take more rest days?", False),
+        ("should I take more breaks between sets?", False),
+    ],
+)
+def test_taking_more_or_less_of_a_medicine_is_a_dose_question(text: str, asks: bool) -> None:
+    assert asks_about_a_dose(text) is asks
+    assert about_the_medicine(text) is asks
