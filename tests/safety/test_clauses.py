@@ -263,6 +263,10 @@ def test_a_dose_or_supplement_question_stays_medical_around_exercise_words(
     [
         "ten days of prednisone did nothing, should I ask my doctor for IV steroids instead?",
         "could I go on methotrexate instead of the pred?",
+        # Treating without a medicine, or going back on one.
+        "can JDM be treated without steroids? the rheumatologist wants to start prednisone",
+        "can I ever take a statin again after necrotizing myopathy?",
+        "should I go back on the methotrexate?",
     ],
 )
 def test_asking_for_another_treatment_is_medical(
