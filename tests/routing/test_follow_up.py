@@ -7,8 +7,8 @@ import pytest
 from bot.follow_up import (
     about_the_assistant,
     about_the_medicine,
-    asks_about_a_dose,
     adds_a_condition,
+    asks_about_a_dose,
     before_or_after_it,
     joins_on,
     leans_back,
