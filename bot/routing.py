@@ -136,6 +136,10 @@ class Router:
         self.vocabulary = vocabulary
         # The subtypes each topic has entries of its own for (beyond those for all).
         self._tailored = tailored or {}
+        # The topics bound to one body part (the hands, the throat).
+        self._body_bound = frozenset(
+            t.topic for t in vocabulary if t.label == "body_part" and t.topic is not None
+        )
         self._claims = {
             topic: re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b", re.IGNORECASE)
             for topic, words in (claims or {}).items()
@@ -206,9 +210,7 @@ class Router:
         own = self._own(entities)
         if named is None and self._broad(intent) and asks_for_another(text):
             # "what should I do instead?": the other kinds of exercise, not the one discussed.
-            return (
-                own or self._own({"myositis_type": subtype} if subtype else {}) or "exercise_types"
-            )
+            return own or self._kinds_for(subtype)
         if intent == PREGNANCY_INTENT and not BEARS_OUT_PREGNANCY.search(text):
             # No claimed word either (claims were checked first): the next reading decides.
             following = next(
@@ -285,10 +287,10 @@ class Router:
             return named
         if "professional" in entities:
             return TOPIC_INTENTS["ask_which_professional"]
-        if "body_part" in entities and last_topic in self._body_bound():
+        if "body_part" in entities and last_topic in self._body_bound:
             # "and for my legs?" after an answer on swallowing: exercise for the legs, not more
             # on the throat.
-            return self._own({"myositis_type": subtype} if subtype else {}) or "exercise_types"
+            return self._kinds_for(subtype)
         if "myositis_type" in entities:
             return last_topic or self.vocabulary.topic_for(
                 "myositis_type", entities["myositis_type"]
@@ -378,12 +380,6 @@ class Router:
             or TOPIC_INTENTS.get(intent) in COARSE_TOPICS
         )
 
-    def _body_bound(self) -> frozenset[str]:
-        """The topics bound to one body part (the hands, the throat)."""
-        return frozenset(
-            t.topic for t in self.vocabulary if t.label == "body_part" and t.topic is not None
-        )
-
     @staticmethod
     def _narrowed(topic: str | None, own: str | None) -> str | None:
         """A broad topic, given way to a named subtype's own topic (IBM, JDM, IMNM) if there is one.
@@ -423,7 +419,14 @@ class Router:
         """
         if not names_an_activity(text):
             return None
-        return self._own({"myositis_type": subtype} if subtype else {}) or "exercise_types"
+        return self._kinds_for(subtype)
+
+    def _kinds_for(self, subtype: str | None) -> str:
+        """The kinds of exercise, or the subtype's own topic for someone who has one (JDM)."""
+        return (
+            self._own({"myositis_type": subtype} if subtype else {})
+            or TOPIC_INTENTS["ask_exercise_types"]
+        )
 
     @staticmethod
     def _continued(intent: str, last_topic: str | None, text: str) -> str | None:
