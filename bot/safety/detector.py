@@ -248,11 +248,11 @@ class Detector:
         ) -> str | None:
             verdicts = []
             for n, sentence in enumerate(sentences):
+                # Crisis and medical words (not negatable) are never put in the past this way.
+                past = negatable and n in looked_back
                 for start, end in _within([sentence], within) if within else [sentence]:
                     for pattern in patterns:
                         match = self._match(occurrences, start, end, pattern)
-                        # Crisis and medical words (not negatable) are never put in the past so.
-                        past = negatable and n in looked_back
                         if match is not None and (pattern in expected or past):
                             verdicts.append("dismissed")
                         elif match is not None:
