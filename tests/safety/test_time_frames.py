@@ -20,11 +20,6 @@ from bot.safety.lexicon import Urgency, read_lexicon
 from bot.settings import Settings
 
 
-@pytest.fixture(scope="module")
-def detector(settings: Settings) -> Detector:
-    return Detector(read_lexicon(settings.knowledge_dir / "safety.yml"))
-
-
 @pytest.mark.parametrize(
     "text",
     [
