@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.follow_up import (
@@ -213,10 +213,7 @@ class Router:
             return own or self._kinds_for(subtype)
         if intent == PREGNANCY_INTENT and not BEARS_OUT_PREGNANCY.search(text):
             # No claimed word either (claims were checked first): the next reading decides.
-            following = next(
-                (i for i in ranked[:SECOND_READINGS] if i != intent and i in GUIDANCE_INTENTS),
-                None,
-            )
+            following = _next_intent(intent, ranked, GUIDANCE_INTENTS)
             if following is not None:
                 rest = [i for i in ranked if i != intent]
                 return self._resolved(
@@ -320,14 +317,8 @@ class Router:
     @staticmethod
     def _second_reading(intent: str, ranked: Sequence[str]) -> str | None:
         """The topic of the classifier's next likeliest topic intent after ``intent``, if any."""
-        return next(
-            (
-                TOPIC_INTENTS[i]
-                for i in ranked[:SECOND_READINGS]
-                if i != intent and i in TOPIC_INTENTS
-            ),
-            None,
-        )
+        following = _next_intent(intent, ranked, TOPIC_INTENTS)
+        return None if following is None else TOPIC_INTENTS[following]
 
     def _claimed(self, text: str) -> str | None:
         """The topic that claims a word of ``text`` ("pregnant"), if any."""
@@ -458,3 +449,8 @@ def _in_own_words(aspect: str, question: Question) -> bool:
     return aspect == TOPIC_INTENTS["ask_research_evidence"] and bool(
         RESEARCH_WORDS.search(question.text)
     )
+
+
+def _next_intent(intent: str, ranked: Sequence[str], among: Collection[str]) -> str | None:
+    """The classifier's next likeliest intent of those ``among`` after ``intent``, if any."""
+    return next((i for i in ranked[:SECOND_READINGS] if i != intent and i in among), None)
