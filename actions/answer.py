@@ -55,7 +55,7 @@ class ActionAnswer(ReplyAction):
             turn.text,
             focus,
             turn.subtype,
-            ranked=turn.ranked_intents,
+            ranked=turn.likely_intents,
             question=turn.asking,
         )
         if topic is None and turn.intent == FOLLOW_UP_INTENT:

@@ -68,6 +68,8 @@ BOT_CHALLENGE = "bot_challenge"
 ASPECT_TOPICS = frozenset(
     {"routine_and_rest", "which_professional", "research_evidence", "resources"}
 )
+# The intents of those topics.
+ASPECT_INTENTS = frozenset(i for i, t in TOPIC_INTENTS.items() if t in ASPECT_TOPICS)
 # The words in which a question asks for the studies themselves ("is there research showing
 # weights help?"): then the studies are what it asks, whatever exercise it names.
 RESEARCH_WORDS = re.compile(
@@ -171,9 +173,10 @@ class Router:
         the question sentence of a long message (default: all of them): only those outrank an
         intent, so that a word in the story before the question does not decide; ``question`` is
         the last sentence that asks (even one that points back at the story), and ``ranked`` the
-        classifier's intents, likeliest first. A child's routine, tiredness or start goes to the
-        children's topic (`OWN_AUDIENCE`) when the question names no exercise and the topic has
-        no entries of its own for children.
+        intents the classifier gave a fair chance, likeliest first. A follow-up that names nothing
+        asks the aspect (how much, who can help) the classifier saw next, if it saw one. A child's
+        routine, tiredness or start goes to the children's topic (`OWN_AUDIENCE`) when the
+        question names no exercise and the topic has no entries of its own for children.
         """
         topic = self._resolved(intent, entities, last_topic, text, focus, subtype, ranked, question)
         asked = entities if focus is None else focus
@@ -292,6 +295,18 @@ class Router:
             return last_topic or self.vocabulary.topic_for(
                 "myositis_type", entities["myositis_type"]
             )
+        # "how do I know if she's overdoing it?" after an answer on strength: how much (the
+        # aspect the classifier saw next), not strength again; but "how many days before?" after
+        # an answer on CK tests is still about the test.
+        # A statement asks no aspect ("she can only really manage sitting down").
+        following = next((i for i in ranked if i != intent), None)
+        if (
+            following in ASPECT_INTENTS
+            and last_topic is not None
+            and asks_something(text)
+            and not before_or_after_it(text)
+        ):
+            return TOPIC_INTENTS[following]
         # "what about kayaking?" after an answer on swimming: kayaking, not more on swimming.
         return self._unknown_activity(text, subtype) or last_topic
 

@@ -310,3 +310,51 @@ async def test_a_follow_up_with_nothing_to_follow_takes_the_next_likely_intent(
 
     (message,) = dispatcher.messages
     assert message["custom"]["topic"] == topic
+
+
+@pytest.mark.parametrize(
+    ("text", "ranking", "topic"),
+    [
+        # The classifier also saw the aspect asked (how hard, who can help): that aspect answers.
+        (
+            "and when do I make them harder?",
+            [("inform", 0.79), ("ask_routine", 0.18)],
+            "routine_and_rest",
+        ),
+        (
+            "who teaches them?",
+            [("inform", 0.35), ("ask_which_professional", 0.29)],
+            "which_professional",
+        ),
+        # An aspect it barely considered is no reading: the subject goes on.
+        (
+            "can I do it sitting down?",
+            [("inform", 0.56), ("ask_routine", 0.07)],
+            "strength_training",
+        ),
+        # A statement asks no aspect.
+        (
+            "she can only really manage sitting down",
+            [("inform", 0.69), ("ask_resources", 0.1)],
+            "strength_training",
+        ),
+        # A subject reading is no aspect: the follow-up continues the subject.
+        (
+            "is that ok for kids?",
+            [("inform", 0.6), ("ask_exercise_safety", 0.3)],
+            "strength_training",
+        ),
+    ],
+)
+async def test_a_follow_up_asks_the_aspect_the_classifier_also_saw(
+    make_tracker: TrackerFactory, text: str, ranking: list[tuple[str, float]], topic: str
+) -> None:
+    tracker = make_tracker("inform", text, slots={"last_topic": "strength_training"})
+    tracker.latest_message["intent_ranking"] = [
+        {"name": name, "confidence": confidence} for name, confidence in ranking
+    ]
+    dispatcher = CollectingDispatcher()
+    await ActionAnswer().run(dispatcher, tracker, {})
+
+    (message,) = dispatcher.messages
+    assert message["custom"]["topic"] == topic
