@@ -138,6 +138,14 @@ OPENS_A_CONDITION = re.compile(
     re.IGNORECASE,
 )
 UNDER_A_CONDITION = re.compile(r"\b(?:on|while|whilst|with|during|taking)\b", re.IGNORECASE)
+# Asking only whether what was just told matters: "she's on a high dose of pred, does that
+# matter?", "I'm taking methotrexate. Is that a problem?".
+WHETHER_IT_MATTERS = re.compile(
+    r"^\s*(?:and\s+|so\s+)?(?:does|would|will|could|can|is|might)\s+(?:that|this|it)\s+"
+    r"(?:matter|make\s+(?:a|any)\s+difference|change\s+(?:anything|things)|affect\s+(?:it|that|things)"
+    r"|(?:be\s+)?(?:a|an)\s+(?:problem|issue))\b",
+    re.IGNORECASE,
+)
 # Taking more or less of a medicine ("should she take more or less of it?", "can I take extra
 # on training days?"), not more of something named ("take more rest days").
 TAKE_MORE_OR_LESS = (
@@ -250,10 +258,15 @@ def adds_a_condition(text: str) -> bool:
     """Whether a short question only adds a treatment condition to the last one.
 
     "and on steroids?" after an answer on yoga asks whether yoga is fine on steroids: an
-    exercise question, though it names a medicine. "how quickly can I come off it?" asks
-    about the medicine itself, so it does not qualify.
+    exercise question, though it names a medicine; so does "she's on a high dose of pred,
+    does that matter?". "how quickly can I come off it?" asks about the medicine itself, so it
+    does not qualify.
     """
     clause = question_clause(text)
+    if WHETHER_IT_MATTERS.search(clause) and not about_the_medicine(text):
+        # The condition is told before the question: "she's on pred, does that matter?"
+        told = text[: text.rfind(clause)]
+        return UNDER_A_CONDITION.search(told) is not None
     return (
         len(clause.split()) <= FOLLOW_UP_CLAUSE_WORDS
         and ASKS.search(clause) is not None

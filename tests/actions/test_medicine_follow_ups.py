@@ -215,3 +215,23 @@ async def test_being_on_a_dose_after_a_medicine_was_named_is_still_a_condition(
     payload = await _payload(ActionAnswer(), tracker)
 
     assert payload["type"] == "answer"
+
+
+async def test_a_treatment_told_before_asking_whether_it_matters_is_answered(
+    make_tracker: TrackerFactory,
+) -> None:
+    text = "she's on a high dose of prednisone at the moment, does that matter?"
+    tracker = make_tracker(
+        "ask_medical",
+        text,
+        {"concern": "steroids"},
+        slots={"last_topic": "getting_started"},
+        safety={"medical": True},
+        events=_session(("how can I help my wife get some exercise?", "getting_started")),
+    )
+    _ranked(tracker, ("ask_medical", 0.67), ("ask_exercise_safety", 0.3))
+
+    payload = await _payload(ActionDeclineMedical(), tracker)
+
+    assert payload["type"] == "answer"
+    assert payload["topic"] == "flares_and_steroids"

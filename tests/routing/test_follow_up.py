@@ -121,6 +121,11 @@ def test_the_subject_is_the_latest_topic_that_is_not_only_an_aspect(
         ("what about my dose?", False),
         ("what if it never goes away?", False),  # no treatment condition
         ("should I ask to lower my dose?", False),
+        # Being on a treatment told first, then asking only whether that matters.
+        ("she's on a high dose of prednisone at the moment, does that matter?", True),
+        ("I'm taking methotrexate. Is that a problem?", True),
+        ("does that matter?", False),  # no treatment told
+        ("she's on a high dose of prednisone, should she lower it?", False),
     ],
 )
 def test_a_treatment_condition_added_to_the_last_question(text: str, adds: bool) -> None:
