@@ -41,11 +41,12 @@ class ActionAnswer(ReplyAction):
         if asks_about_a_named_medicine(turn, tracker):
             return guide.composer.out_of_scope(), []
         topics = [guide.question_topic(q, turn.likely_intents) for q in turn.questions]
-        focus = (
-            guide.router.main_question(turn.intent, turn.questions, topics).entities
+        main = (
+            guide.router.main_question(turn.intent, turn.questions, topics)
             if turn.questions
-            else turn.focus
+            else None
         )
+        focus = turn.focus if main is None else main.entities
         # A follow-up continues the conversation's subject, not an aspect of it asked last.
         context = subject_of(turn.answered_topics) or turn.last_topic
         topic = guide.router.topic_for(
@@ -56,7 +57,7 @@ class ActionAnswer(ReplyAction):
             focus,
             turn.subtype,
             ranked=turn.likely_intents,
-            question=turn.asking,
+            question=turn.asking if main is None else main,
         )
         if topic is None and turn.intent == FOLLOW_UP_INTENT:
             # Read as a follow-up, but there is nothing to follow: the classifier's next likely

@@ -20,6 +20,7 @@ from bot.follow_up import (
     joins_on,
     leans_back,
     names_an_activity,
+    question_clause,
 )
 from bot.knowledge.vocabulary import Vocabulary
 from bot.nlp.intents import FALLBACK_INTENT
@@ -172,11 +173,13 @@ class Router:
         chat intent ("is that normal?", "can he keep playing?"). ``focus`` holds the entities of
         the question sentence of a long message (default: all of them): only those outrank an
         intent, so that a word in the story before the question does not decide; ``question`` is
-        the last sentence that asks (even one that points back at the story), and ``ranked`` the
-        intents the classifier gave a fair chance, likeliest first. A follow-up that names nothing
-        asks the aspect (how much, who can help) the classifier saw next, if it saw one. A child's
-        routine, tiredness or start goes to the children's topic (`OWN_AUDIENCE`) when the
-        question names no exercise and the topic has no entries of its own for children.
+        the last sentence that asks (even one that points back at the story; the main one of a
+        message that asks several), and a question asking for the studies in its own words gets
+        them ("is there proof...?"); ``ranked`` holds the intents the classifier gave a fair
+        chance, likeliest first. A follow-up that names nothing asks the aspect (how much, who can
+        help) the classifier saw next, if it saw one. A child's routine, tiredness or start goes
+        to the children's topic (`OWN_AUDIENCE`) when the question names no exercise and the
+        topic has no entries of its own for children.
         """
         topic = self._resolved(intent, entities, last_topic, text, focus, subtype, ranked, question)
         asked = entities if focus is None else focus
@@ -208,6 +211,9 @@ class Router:
             claimed = self._claimed(text)
             if claimed:
                 return claimed
+            if question is not None and RESEARCH_WORDS.search(question_clause(question.text)):
+                # "is there proof exercise doesn't push CK up?": the studies are what it asks.
+                return TOPIC_INTENTS["ask_research_evidence"]
         named = self._named(entities if focus is None else focus)
         # A subtype with a topic of its own (IBM, JDM, IMNM) decides after a named exercise.
         own = self._own(entities)

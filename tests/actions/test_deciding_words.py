@@ -441,3 +441,46 @@ async def test_the_kind_named_in_the_question_decides_over_the_story(
 
     (message,) = dispatcher.messages
     assert message["custom"]["topic"] == topic
+
+
+@pytest.mark.parametrize(
+    ("intent", "text", "found", "topic"),
+    [
+        # The question asks for the studies in its own words, whatever else it names.
+        (
+            "ask_pain_fatigue_ck",
+            "is there proof exercise doesnt make CK go up long term?",
+            [("concern", "ck", "CK")],
+            "research_evidence",
+        ),
+        (
+            "ask_exercise_type",
+            "are there studies on swimming with myositis?",
+            [("exercise_type", "hydrotherapy", "swimming")],
+            "research_evidence",
+        ),
+        # A study told in the story, then another question: that question decides.
+        (
+            "ask_exercise_type",
+            "My physio showed me a study on walking. Can I swim as well?",
+            [("exercise_type", "aerobic", "walking"), ("exercise_type", "hydrotherapy", "swim")],
+            "hydrotherapy",
+        ),
+        # A claimed word still comes first.
+        ("ask_research_evidence", "is there research on exercise while pregnant?", [], "pregnancy"),
+    ],
+)
+async def test_a_question_asking_for_the_studies_gets_the_studies(
+    make_tracker: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    intent: str,
+    text: str,
+    found: list[tuple[str, str, str]],
+    topic: str,
+) -> None:
+    tracker = make_tracker(intent, text)
+    tracker.latest_message["entities"] = placed(text, found)
+    await ActionAnswer().run(dispatcher, tracker, {})
+
+    (message,) = dispatcher.messages
+    assert message["custom"]["topic"] == topic
