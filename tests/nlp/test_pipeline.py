@@ -55,6 +55,10 @@ from bot.settings import Settings
         ("how do I manage my energy", {("concern", "fatigue")}),
         ("is it ok to do squats and deadlifts", {("exercise_type", "strength")}),
         (
+            "exercises to strengthen the quads",
+            {("exercise_type", "strength"), ("body_part", "legs")},
+        ),
+        (
             "did physical therapy get your strength back?",
             {("exercise_type", "strength"), ("professional", "physiotherapist")},
         ),
