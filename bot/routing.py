@@ -77,6 +77,13 @@ RESEARCH_WORDS = re.compile(
     r"\b(?:research|stud(?:y|ies)|evidence|proof|proven|trials?|scien(?:ce|tific))\b",
     re.IGNORECASE,
 )
+# The words in which a broad question asks how much: too much, overdoing it, (doing) enough;
+# not "strong enough to lift my grandson".
+HOW_MUCH_WORDS = re.compile(
+    r"\b(?:too\s+(?:much|hard|often|long)|over\s*(?:do(?:ing|ne|es)?|did)\b"
+    r"|(?:do|doing|get|getting)\s+enough\b|enough\s*[?.!]*\s*$)",
+    re.IGNORECASE,
+)
 # Topics that answer a condition on whatever is being discussed ("and on steroids?", "is that ok
 # in a flare?"): after one, "how do we build her back up?" is still about the subject before it.
 CONDITION_TOPICS = frozenset({"flares_and_steroids"})
@@ -87,6 +94,10 @@ UNPLACED = frozenset({FALLBACK_INTENT, "out_of_scope"})
 NAMED_LABELS = ("exercise_type", "body_part", "concern")
 # The named words that say which exercise a question is on (a concern says how someone is).
 EXERCISE_LABELS = NAMED_LABELS[:2]
+# Kinds of exercise done to a part of the body: strengthening or stretching a body part with a
+# topic of its own ("exercises to strengthen the throat", "stretches for my fingers") is that
+# topic; swimming with weak hands is still swimming.
+DONE_TO_A_BODY_PART = frozenset({"strength_training", "stretching"})
 # A concern is the weakest: a subtype with a topic of its own (IBM, JDM, IMNM) outranks it.
 WEAKEST_NAMED = "concern"
 # Subtypes' own topics written for people the other topics' studies left out: children (JDM).
@@ -246,6 +257,9 @@ class Router:
             decided = named or (own if topic in COARSE_TOPICS else None)
             if decided or topic not in COARSE_TOPICS:
                 return decided or topic
+            if HOW_MUCH_WORDS.search(question_clause(text if question is None else question.text)):
+                # "I exercise daily, is that too much?": how much, not whether at all.
+                return TOPIC_INTENTS["ask_routine"]
             # "will exercise make it worse?" after an answer on aches: the aches, not exercise
             # safety in general.
             if last_topic is not None and last_topic not in COARSE_TOPICS and joins_on(text):
@@ -280,7 +294,7 @@ class Router:
             direct = self.vocabulary.topic_for(label, asked.get(label))
             if label == "exercise_type":
                 # "my son has JDM, can he go to the trampoline park?"
-                direct = self._narrowed(direct, own)
+                direct = self._narrowed(self._on_body_part(direct, asked), own)
             # The intent rests on a word of the kind it needs; with none left ("I can walk to
             # the mailbox and back. Where do I start?"), the classifier's next reading decides
             # ("my son with JDM used to play basketball. when can he start again?").
@@ -379,7 +393,14 @@ class Router:
         if label == WEAKEST_NAMED:
             # "my CK has come down with IMNM, can I go to the gym?": the subtype says more.
             return self._own(entities) or named
+        named = self._on_body_part(named, entities)
         return self._narrowed(named, self._own(entities))
+
+    def _on_body_part(self, topic: str | None, entities: Mapping[str, str]) -> str | None:
+        """The topic of a body part strengthened or stretched, if it has one; else ``topic``."""
+        if topic not in DONE_TO_A_BODY_PART:
+            return topic
+        return self.vocabulary.topic_for("body_part", entities.get("body_part")) or topic
 
     @staticmethod
     def _broad(intent: str) -> bool:

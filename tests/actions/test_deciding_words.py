@@ -7,6 +7,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import ActionAnswer, ActionFallback, ActionSmallTalk
 from actions.base import ReplyAction
+from bot.routing import HOW_MUCH_WORDS
 from tests.actions.conftest import TrackerFactory, placed
 
 
@@ -484,3 +485,102 @@ async def test_a_question_asking_for_the_studies_gets_the_studies(
 
     (message,) = dispatcher.messages
     assert message["custom"]["topic"] == topic
+
+
+@pytest.mark.parametrize(
+    ("text", "found", "topic"),
+    [
+        # Strengthening or stretching a body part with a topic of its own is that topic.
+        (
+            "strengthening exercises for my hands?",
+            [("exercise_type", "strength", "strengthening"), ("body_part", "hands", "hands")],
+            "hand_exercises",
+        ),
+        (
+            "are there exercises to strengthen the throat?",
+            [("exercise_type", "strength", "strengthen"), ("body_part", "throat", "throat")],
+            "swallowing",
+        ),
+        (
+            "what are the best exercises to strengthen the quads?",
+            [("exercise_type", "strength", "strengthen"), ("body_part", "legs", "quads")],
+            "strength_training",
+        ),
+        # Any other kind of exercise stays the question, whatever body part is named.
+        (
+            "can I swim with weak hands?",
+            [("exercise_type", "hydrotherapy", "swim"), ("body_part", "hands", "hands")],
+            "hydrotherapy",
+        ),
+    ],
+)
+async def test_a_body_part_with_its_own_topic_narrows_strengthening_it(
+    make_tracker: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    text: str,
+    found: list[tuple[str, str, str]],
+    topic: str,
+) -> None:
+    tracker = make_tracker("ask_exercise_type", text)
+    tracker.latest_message["entities"] = placed(text, found)
+    await ActionAnswer().run(dispatcher, tracker, {})
+
+    (message,) = dispatcher.messages
+    assert message["custom"]["topic"] == topic
+
+
+@pytest.mark.parametrize(
+    ("intent", "text", "found", "topic"),
+    [
+        # How much is what a broad question asks when it asks whether it is too much or enough.
+        (
+            "ask_exercise_safety",
+            "I exercise daily, is that too much exercise?",
+            [],
+            "routine_and_rest",
+        ),
+        (
+            "ask_exercise_benefits",
+            "how can I help her stay active without overdoing it?",
+            [],
+            "routine_and_rest",
+        ),
+        # A named kind of exercise still decides.
+        (
+            "ask_exercise_safety",
+            "is yoga alright or is it too much?",
+            [("exercise_type", "stretching", "yoga")],
+            "stretching",
+        ),
+        # Without such words, the broad question stays broad.
+        ("ask_exercise_safety", "I exercise daily, is that safe?", [], "exercise_safety"),
+    ],
+)
+async def test_asking_whether_it_is_too_much_asks_how_much(
+    make_tracker: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    intent: str,
+    text: str,
+    found: list[tuple[str, str, str]],
+    topic: str,
+) -> None:
+    tracker = make_tracker(intent, text)
+    tracker.latest_message["entities"] = placed(text, found)
+    await ActionAnswer().run(dispatcher, tracker, {})
+
+    (message,) = dispatcher.messages
+    assert message["custom"]["topic"] == topic
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("is 15 minutes a day enough?", True),
+        ("how can I tell if I'm overdoing it or not doing enough", True),
+        ("I overdid it yesterday, is that bad?", True),
+        ("will I ever be strong enough to lift my grandson?", False),
+        ("I've had enough of being tired, will exercise help?", False),
+    ],
+)
+def test_how_much_words(text: str, asks: bool) -> None:
+    assert bool(HOW_MUCH_WORDS.search(text)) is asks
