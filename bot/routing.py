@@ -84,6 +84,17 @@ HOW_MUCH_WORDS = re.compile(
     r"|(?:do|doing|get|getting)\s+enough\b|enough\s*[?.!]*\s*$)",
     re.IGNORECASE,
 )
+# The writer helping someone ("how can I help her get some exercise?", "can I help him with his
+# exercises?"): a carer asking how to start, not whether exercise helps.
+HELPS_SOMEONE = re.compile(
+    r"\b(?:i|we)\s+(?:\w+\s+){0,2}help\s+(?:her|him|them|my)\b"
+    r"|\bhow\s+(?:to|do\s+(?:i|we)|can\s+(?:i|we)|could\s+(?:i|we))\s+help\b",
+    re.IGNORECASE,
+)
+# Asking which exercises ("what exercises helped you most?"): the kinds of exercise.
+WHICH_EXERCISES = re.compile(
+    r"\b(?:what|which)\s+(?:(?:kinds?|sorts?|types?)\s+of\s+)?exercises?\b", re.IGNORECASE
+)
 # Topics that answer a condition on whatever is being discussed ("and on steroids?", "is that ok
 # in a flare?"): after one, "how do we build her back up?" is still about the subject before it.
 CONDITION_TOPICS = frozenset({"flares_and_steroids"})
@@ -257,15 +268,18 @@ class Router:
             decided = named or (own if topic in COARSE_TOPICS else None)
             if decided or topic not in COARSE_TOPICS:
                 return decided or topic
-            if HOW_MUCH_WORDS.search(question_clause(text if question is None else question.text)):
-                # "I exercise daily, is that too much?": how much, not whether at all.
-                return TOPIC_INTENTS["ask_routine"]
             # "will exercise make it worse?" after an answer on aches: the aches, not exercise
             # safety in general.
             if last_topic is not None and last_topic not in COARSE_TOPICS and joins_on(text):
                 return last_topic
             # "which exercises for my legs?" from someone who said they have IBM: the IBM topic.
-            return self._own({"myositis_type": subtype} if subtype else {}) or topic
+            return (
+                self._own({"myositis_type": subtype} if subtype else {})
+                or _asked_within(
+                    topic, question_clause(text if question is None else question.text)
+                )
+                or topic
+            )
         if intent in UNSURE_INTENTS:
             # "for those of you with IBM, did exercise help?": the subtype's own topic.
             return (
@@ -482,6 +496,24 @@ class Router:
             if value is not None:
                 return f"/{intent}{json.dumps({label: value})}"
         raise KeyError(f"no intent leads to topic '{topic}'")
+
+
+def _asked_within(broad: str, clause: str) -> str | None:
+    """The topic a broad reading's question clause asks by its wording, if it shows one.
+
+    "I exercise daily, is that too much?" asks how much, not whether at all; "help" read as
+    exercise helping asks how to start when the writer is the one helping ("how can I help her
+    get some exercise?") and which kinds when it asks which ("what exercises helped you most?").
+    """
+    if HOW_MUCH_WORDS.search(clause):
+        return TOPIC_INTENTS["ask_routine"]
+    if broad != TOPIC_INTENTS["ask_exercise_benefits"]:
+        return None
+    if HELPS_SOMEONE.search(clause):
+        return TOPIC_INTENTS["ask_getting_started"]
+    if WHICH_EXERCISES.search(clause):
+        return TOPIC_INTENTS["ask_exercise_types"]
+    return None
 
 
 def _in_own_words(aspect: str, question: Question) -> bool:

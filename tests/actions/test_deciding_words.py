@@ -584,3 +584,25 @@ async def test_asking_whether_it_is_too_much_asks_how_much(
 )
 def test_how_much_words(text: str, asks: bool) -> None:
     assert bool(HOW_MUCH_WORDS.search(text)) is asks
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        # "help" said of the writer helping someone: how to start, not what exercise does.
+        ("my wife has dermatomyositis, how can I help her get some exercise?", "getting_started"),
+        ("can I help her with her exercises?", "getting_started"),
+        # Asking which exercises: the kinds of exercise.
+        ("what exercises helped you the most when you were first diagnosed?", "exercise_types"),
+        # Exercise helping someone is the benefits question it looks like.
+        ("will exercise help her?", "exercise_benefits"),
+        ("does it help my mum to exercise?", "exercise_benefits"),
+    ],
+)
+async def test_who_helps_whom_decides_a_benefits_reading(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, text: str, topic: str
+) -> None:
+    await ActionAnswer().run(dispatcher, make_tracker("ask_exercise_benefits", text), {})
+
+    (message,) = dispatcher.messages
+    assert message["custom"]["topic"] == topic
