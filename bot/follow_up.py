@@ -16,7 +16,11 @@ from bot.nlp.childhood import CHILDREN
 # A pronoun or determiner that points back ("how do I get it?", "show me some").
 # "it" before "to" is no pointer: "is it safe to exercise?" asks afresh.
 POINTS_BACK = re.compile(
-    r"\b(?:it(?!\s+(?:\w+\s+){0,2}to\b)|that|this|they|them|those|these|some|one|ones)\b",
+    r"\b(?:it(?!\s+(?:\w+\s+){0,2}to\b)|that|this|they|them|those|these|ones"
+    # "show me some", "which one?", "some of those": pronouns; "some support", "one exercise":
+    # determiners of a noun, pointing at nothing said before.
+    r"|(?:some|one)(?!\s+(?!(?:of|more|too|as|then|again|now|please|other|else|i|you|he|she"
+    r"|we|they|that|which|who|for|to|with|in|on|at|from|like|or|and|but|if|is|are)\b)[a-z]))\b",
     re.IGNORECASE,
 )
 ASKS = re.compile(

@@ -13,6 +13,7 @@ from bot.follow_up import (
     joins_on,
     leans_back,
     names_an_activity,
+    points_back,
     question_clause,
 )
 from bot.routing import subject_of
@@ -186,3 +187,20 @@ def test_medicine_questions_are_told_from_conditions() -> None:
 def test_taking_more_or_less_of_a_medicine_is_a_dose_question(text: str, asks: bool) -> None:
     assert asks_about_a_dose(text) is asks
     assert about_the_medicine(text) is asks
+
+
+@pytest.mark.parametrize(
+    ("text", "points"),
+    [
+        ("show me some", True),
+        ("can I try some of those?", True),
+        ("which one?", True),
+        ("is that ok?", True),
+        ("is there one I can do at home?", True),
+        # "some" and "one" before a noun are no pronouns: they point at nothing before.
+        ("where can I get some support?", False),
+        ("is there one exercise I should start with?", False),
+    ],
+)
+def test_a_pronoun_points_back_a_determiner_does_not(text: str, points: bool) -> None:
+    assert points_back(text) is points
