@@ -146,7 +146,10 @@ def test_classifier_alarms_need_the_words_to_back_them(
 
 @pytest.mark.parametrize(
     "text",
-    ["Would a physio be useful for dermatomyositis?", "Could resistance bands make my DM worse?"],
+    [
+        "Would a physio be useful for dermatomyositis?",
+        "Could resistance bands make my DM worse?",
+    ],
 )
 def test_exercise_questions_are_not_declined_as_medical(
     net: SafetyNet, analyzer: Analyzer, text: str
@@ -243,6 +246,10 @@ def test_the_wording_is_in_the_parse_for_the_actions(
         "is whey protein ok after my workouts?",
         "should I take a magnesium supplement for cramp after exercise?",
         "do protein shakes help you build muscle at the gym with myositis?",
+        # Asking what to take for a symptom is asking for a medicine, named or not.
+        "the steroids give me heartburn that wakes me up at night, what can I take for it?",
+        "what can I take for the aching after my walks?",
+        "is there anything she can take for the cramps after physio?",
     ],
 )
 def test_a_dose_or_supplement_question_stays_medical_around_exercise_words(
@@ -251,6 +258,15 @@ def test_a_dose_or_supplement_question_stays_medical_around_exercise_words(
     report = detector.detect(analyzer.nlp(text))
     assert report.medical
     assert not report.exercise_only
+
+
+@pytest.mark.parametrize(
+    "text", ["what can I take up for my balance?", "is there a class I can take for my hips?"]
+)
+def test_taking_up_an_activity_is_no_medicine(
+    detector: Detector, analyzer: Analyzer, text: str
+) -> None:
+    assert not detector.detect(analyzer.nlp(text)).medical
 
 
 @pytest.mark.parametrize(
