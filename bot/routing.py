@@ -84,11 +84,12 @@ HOW_MUCH_WORDS = re.compile(
     r"|(?:do|doing|get|getting)\s+enough\b|enough\s*[?.!]*\s*$)",
     re.IGNORECASE,
 )
-# The writer helping someone ("how can I help her get some exercise?", "can I help him with his
-# exercises?"): a carer asking how to start, not whether exercise helps.
+# Someone helping someone ("how can I help her get some exercise?", "can I help him with his
+# exercises?", "my wife wants to know how she can help me"): a carer asking how to start, not
+# whether exercise helps.
 HELPS_SOMEONE = re.compile(
-    r"\b(?:i|we)\s+(?:\w+\s+){0,2}help\s+(?:her|him|them|my)\b"
-    r"|\bhow\s+(?:to|do\s+(?:i|we)|can\s+(?:i|we)|could\s+(?:i|we))\s+help\b",
+    r"\b(?:i|we|she|he|they)\s+(?:\w+\s+){0,2}help\s+(?:me|us|her|him|them|my)\b"
+    r"|\bhow\s+(?:to|(?:do|can|could)\s+(?:i|we|she|he|they))\s+help\b",
     re.IGNORECASE,
 )
 # Asking which exercises ("what exercises helped you most?"): the kinds of exercise.
@@ -287,6 +288,7 @@ class Router:
                 or own
                 or self._unknown_activity(text, subtype)
                 or self._continued(intent, last_topic, text)
+                or (TOPIC_INTENTS["ask_getting_started"] if HELPS_SOMEONE.search(text) else None)
             )
         if intent in CHAT_FOLLOW_UPS:
             # "hi, can you help with my husband's hands?": a greeting that asks about what it names.

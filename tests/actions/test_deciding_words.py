@@ -594,6 +594,7 @@ def test_how_much_words(text: str, asks: bool) -> None:
         ("can I help her with her exercises?", "getting_started"),
         # Asking which exercises: the kinds of exercise.
         ("what exercises helped you the most when you were first diagnosed?", "exercise_types"),
+        ("my wife wants to know how she can help me with it", "getting_started"),
         # Exercise helping someone is the benefits question it looks like.
         ("will exercise help her?", "exercise_benefits"),
         ("does it help my mum to exercise?", "exercise_benefits"),
@@ -606,3 +607,13 @@ async def test_who_helps_whom_decides_a_benefits_reading(
 
     (message,) = dispatcher.messages
     assert message["custom"]["topic"] == topic
+
+
+async def test_a_helper_question_the_classifier_could_not_place_is_how_to_start(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    text = "my wife wants to know how she can help me with it"
+    await ActionFallback().run(dispatcher, make_tracker("out_of_scope", text), {})
+
+    (message,) = dispatcher.messages
+    assert message["custom"]["topic"] == "getting_started"
