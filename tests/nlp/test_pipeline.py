@@ -53,6 +53,12 @@ from bot.settings import Settings
         ("are warm water classes easier than land", {("exercise_type", "hydrotherapy")}),
         ("something about my blood results", {("concern", "ck")}),
         ("how do I manage my energy", {("concern", "fatigue")}),
+        # An idiom of tiredness is no question about running.
+        (
+            "I do her stretches with her but I'm running on empty",
+            {("exercise_type", "stretching"), ("concern", "fatigue")},
+        ),
+        ("needed a two hour nap after breakfast", {("concern", "fatigue")}),
         ("is it ok to do squats and deadlifts", {("exercise_type", "strength")}),
         (
             "exercises to strengthen the quads",
