@@ -16,7 +16,7 @@ KNOWLEDGE_FILES := $(shell find knowledge -type f -name '*.yml' 2>/dev/null)
 TRAIN_INPUTS    := config.yml domain.yml $(shell find data -type f -name '*.yml' 2>/dev/null)
 
 
-.PHONY: help setup pipeline kb migrate train run test bench lint typecheck eval clean lock
+.PHONY: help setup pipeline kb migrate train run test bench lint typecheck eval clean lock FORCE
 
 help:
 	@echo "make run    set up everything and start the assistant (ports in README.md)"
@@ -59,9 +59,16 @@ kb: $(STAMPS)/venv $(KNOWLEDGE_FILES)
 migrate: $(STAMPS)/venv
 	$(PY) -m bot db migrate
 
+# Which training files there are: rewritten only when one is added or removed, so that removing
+# a file retrains too (make compares the times of files that exist, and a removed one has none).
+$(STAMPS)/train-files: FORCE
+	@mkdir -p $(STAMPS)
+	@printf '%s\n' $(TRAIN_INPUTS) | sort > $@.new
+	@if cmp -s $@.new $@; then rm $@.new; else mv $@.new $@; fi
+
 # Rasa's fingerprinting skips training when nothing it knows of changed; a rebuilt spaCy pipeline
 # is invisible to it (it fingerprints the path), so that case forces a retrain.
-$(MODEL): $(STAMPS)/pipeline $(TRAIN_INPUTS)
+$(MODEL): $(STAMPS)/pipeline $(STAMPS)/train-files $(TRAIN_INPUTS)
 	$(RASA) train --fixed-model-name myositis --out models \
 		$(if $(filter $(STAMPS)/pipeline,$?),--force,)
 	@touch $@
