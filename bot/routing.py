@@ -69,6 +69,11 @@ BOT_CHALLENGE = "bot_challenge"
 ASPECT_TOPICS = frozenset(
     {"routine_and_rest", "which_professional", "research_evidence", "resources"}
 )
+# The words in which a question asks for a person: who can help, not what to do.
+ASKS_FOR_SOMEONE = re.compile(
+    r"\b(?:who|whom|someone|somebody|anyone|anybody|person|specialist|team|refer\w*)\b",
+    re.IGNORECASE,
+)
 # The intents of those topics.
 ASPECT_INTENTS = frozenset(i for i, t in TOPIC_INTENTS.items() if t in ASPECT_TOPICS)
 # The words in which a question asks for the studies themselves ("is there research showing
@@ -353,8 +358,9 @@ class Router:
         classified as a question on routines (the story is all routine) but asks about weights:
         the question sentence's own word decides. A question that asks only the aspect ("I have
         DM. How often should I lift weights?") or asks for it in its own words ("is there
-        research on weights?", "which physio for weights?") keeps it. (Resources need no such
-        rule: a named topic has its own reading, such as the hand exercise videos.)
+        research on weights?", "which physio for weights?") keeps it; who can help, read in a
+        question that asks for no one, gives way to the subtype's own topic too. (Resources need
+        no such rule: a named topic has its own reading, such as the hand exercise videos.)
         """
         if (
             topic not in ASPECT_TOPICS
@@ -363,7 +369,12 @@ class Router:
             or _in_own_words(topic, question)
         ):
             return None
-        return self._named(question.entities)
+        named = self._named(question.entities)
+        if named or topic != TOPIC_INTENTS["ask_which_professional"]:
+            return named
+        # "can I do a programme at home with IBM or do I need a gym?", read as who can help,
+        # asks for no one: the subtype's own topic, if it has one.
+        return None if ASKS_FOR_SOMEONE.search(question.text) else self._own(question.entities)
 
     @staticmethod
     def _second_reading(intent: str, ranked: Sequence[str]) -> str | None:

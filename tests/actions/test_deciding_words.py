@@ -617,3 +617,41 @@ async def test_a_helper_question_the_classifier_could_not_place_is_how_to_start(
 
     (message,) = dispatcher.messages
     assert message["custom"]["topic"] == "getting_started"
+
+
+@pytest.mark.parametrize(
+    ("text", "found", "topic"),
+    [
+        # Read as "who can help?", but asking for no one: the subtype's own topic answers.
+        (
+            "can I do an exercise programme at home with inclusion body myositis or do I need "
+            "to go to a gym?",
+            [("myositis_type", "IBM", "inclusion body myositis")],
+            "ibm",
+        ),
+        # Asking for someone, with or without a professional's name, keeps who can help.
+        (
+            "who should I see about exercise with IBM?",
+            [("myositis_type", "IBM", "IBM")],
+            "which_professional",
+        ),
+        (
+            "is there someone who can plan exercise for IBM?",
+            [("myositis_type", "IBM", "IBM")],
+            "which_professional",
+        ),
+    ],
+)
+async def test_who_can_help_needs_someone_asked_for(
+    make_tracker: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    text: str,
+    found: list[tuple[str, str, str]],
+    topic: str,
+) -> None:
+    tracker = make_tracker("ask_which_professional", text)
+    tracker.latest_message["entities"] = placed(text, found)
+    await ActionAnswer().run(dispatcher, tracker, {})
+
+    (message,) = dispatcher.messages
+    assert message["custom"]["topic"] == topic
