@@ -53,6 +53,7 @@ from bot.settings import Settings
         ("are warm water classes easier than land", {("exercise_type", "hydrotherapy")}),
         ("something about my blood results", {("concern", "ck")}),
         ("how do I manage my energy", {("concern", "fatigue")}),
+        ("what exercises help arm strength?", {("exercise_type", "strength")}),
         # An idiom of tiredness is no question about running.
         (
             "I do her stretches with her but I'm running on empty",
