@@ -54,6 +54,8 @@ from bot.settings import Settings
         ("something about my blood results", {("concern", "ck")}),
         ("how do I manage my energy", {("concern", "fatigue")}),
         ("what exercises help arm strength?", {("exercise_type", "strength")}),
+        ("how do we get his legs strong again", {("exercise_type", "strength")}),
+        ("what can I do to keep my arms strong enough", {("exercise_type", "strength")}),
         # An idiom of tiredness is no question about running.
         (
             "I do her stretches with her but I'm running on empty",
