@@ -51,6 +51,9 @@ def test_the_time_before_diagnosis_or_treatment_is_the_past(
         "I was out of breath on every hill. that's fine now with treatment. can I jog?",
         "my pee went dark after the gym. that was last year and it's never happened since. is "
         "the gym ok?",
+        # "back" said of strength, not of the sign.
+        "my only flare was after my daughter was born. that's settled now and I want my "
+        "strength back to chase a toddler, where do I start?",
     ],
 )
 def test_a_later_sentence_can_put_a_sign_in_the_past(
@@ -66,6 +69,8 @@ def test_a_later_sentence_can_put_a_sign_in_the_past(
     [
         # The later sentence says it is still there, or came back, or is not about the sign.
         ("I was short of breath on the stairs. that was months ago and it's back", "breathless"),
+        ("I had a flare after the birth. that settled and now it has come back", "flare"),
+        ("I had a flare after the birth. that was months ago and it is back again", "flare"),
         (
             "I choked on my dinner. that was an hour ago, I still can't swallow",
             "swallowing_choking",
