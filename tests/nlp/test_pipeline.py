@@ -54,6 +54,11 @@ from bot.settings import Settings
         ("something about my blood results", {("concern", "ck")}),
         ("how do I manage my energy", {("concern", "fatigue")}),
         ("what exercises help arm strength?", {("exercise_type", "strength")}),
+        (
+            "would squeezing a ball help her hands?",
+            {("exercise_type", "hand_exercises"), ("body_part", "hands")},
+        ),
+        ("our JM daughter is 9 now", {("myositis_type", "JDM")}),
         ("how do we get his legs strong again", {("exercise_type", "strength")}),
         ("what can I do to keep my arms strong enough", {("exercise_type", "strength")}),
         # An idiom of tiredness is no question about running.
