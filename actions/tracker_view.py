@@ -95,10 +95,11 @@ def latest_turn(tracker: Tracker) -> Turn:
     )
 
 
-# Words just before a named thing that set it aside: "not just stretches", "rather than weights".
+# Words just before a named thing that set it aside: "not just stretches", "rather than weights",
+# or compare with it: "easier than walking", "necrotising myopathy compared to polymyositis".
 SET_ASIDE = re.compile(
-    r"\b(?:not\s+(?:just|only)|rather\s+than|instead\s+of|other\s+than|apart\s+from|besides)"
-    r"\s+(?:\w+\s+){0,2}$",
+    r"\b(?:not\s+(?:just|only)|rather\s+than|instead\s+of|other\s+than|apart\s+from|besides"
+    r"|than|compared?\s+(?:to|with)|versus|vs)\.?\s+(?:\w+\s+){0,2}$",
     re.IGNORECASE,
 )
 # Walking as an ability, not as exercise: "I can walk to the mailbox and that's it", "stay
@@ -118,7 +119,7 @@ LIKELY_CONFIDENCE = 0.1
 
 
 def asked_about(found: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
-    """The entities found, less those the message sets aside when it names another of the kind.
+    """The entities found, less those the message sets aside or compares with, given another.
 
     "I want my heart rate up again, not just stretches" asks about cardio: stretching is named
     only to be set aside, so it must not decide the topic. Walking named as an ability ("I can

@@ -26,6 +26,10 @@ VALUES = {
             "aerobic_exercise",
         ),
         ("could I swim rather than lift weights?", ["swim", "lift weights"], "hydrotherapy"),
+        # What something is compared with is set aside too.
+        ("is it easier to swim than walking?", ["swim", "walking"], "hydrotherapy"),
+        ("how does a swim compare to walking, is it as good?", ["swim", "walking"], "hydrotherapy"),
+        ("is a swim better for me versus walking?", ["swim", "walking"], "hydrotherapy"),
         # Nothing set aside: the later word decides, as before.
         ("I do stretches, is walking ok too?", ["stretches", "walking"], "aerobic_exercise"),
         ("I do some walking, are stretches ok too?", ["walking", "stretches"], "stretching"),
@@ -46,3 +50,21 @@ async def test_a_word_set_aside_does_not_decide(
 
     (message,) = dispatcher.messages
     assert message["custom"]["topic"] == topic
+
+
+async def test_a_subtype_compared_with_is_set_aside(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    text = "is exercise any different with necrotizing myopathy compared to polymyositis?"
+    tracker = make_tracker("ask_exercise_safety", text)
+    tracker.latest_message["entities"] = placed(
+        text,
+        [
+            ("myositis_type", "IMNM", "necrotizing myopathy"),
+            ("myositis_type", "PM", "polymyositis"),
+        ],
+    )
+    await ActionAnswer().run(dispatcher, tracker, {})
+
+    (message,) = dispatcher.messages
+    assert message["custom"]["topic"] == "imnm"
