@@ -159,7 +159,8 @@ TAKE_MORE_OR_LESS = (
 # Asks what to do with a medicine itself ("how quickly can I come off it?", "lower my dose?").
 ABOUT_THE_MEDICINE = re.compile(
     rf"\b(?:{TAKE_MORE_OR_LESS}|dose|doses|dosage|mg|taper\w*|wean\w*|(?:come|coming|get|getting)\s+off"
-    r"|cut(?:ting)?\s+down|stop\s+taking|side\s+effects?|prescri\w+|interact\w*|safe\s+to\s+take)\b",
+    r"|cut(?:ting)?\s+down|stop\s+taking|keep\s+taking|stay(?:ing)?\s+(?:off|on)\s+(?!it\b)\w+"
+    r"|side\s+effects?|prescri\w+|interact\w*|safe\s+to\s+take)\b",
     re.IGNORECASE,
 )
 # Being on a dose is a condition ("even on a high dose?"), not a question about the dose.

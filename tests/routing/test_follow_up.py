@@ -119,6 +119,7 @@ def test_the_subject_is_the_latest_topic_that_is_not_only_an_aspect(
         ("and while she's still on steroids?", True),
         ("what if I'm on methotrexate?", True),
         ("how quickly can I come off it?", False),  # asks about the medicine itself
+        ("should I stay off statins for good?", False),
         ("what about my dose?", False),
         ("what if it never goes away?", False),  # no treatment condition
         ("should I ask to lower my dose?", False),
@@ -170,6 +171,8 @@ def test_a_short_question_on_an_activity_word(text: str, names: bool) -> None:
 def test_medicine_questions_are_told_from_conditions() -> None:
     assert about_the_medicine("how quickly can I come off it?")
     assert about_the_medicine("can I taper faster if I exercise?")
+    assert about_the_medicine("should I stay off statins for good?")
+    assert not about_the_medicine("can I stay on it for my walks?")  # "it": the walking
     assert not about_the_medicine("and on steroids?")
 
 

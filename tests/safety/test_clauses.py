@@ -278,6 +278,7 @@ def test_taking_up_an_activity_is_no_medicine(
         "can JDM be treated without steroids? the rheumatologist wants to start prednisone",
         "can I ever take a statin again after necrotizing myopathy?",
         "should I go back on the methotrexate?",
+        "should I stay off statins for good?",
     ],
 )
 def test_asking_for_another_treatment_is_medical(
