@@ -63,6 +63,12 @@ async def topic_of(
             ["walk", "PM"],
             "exercise_benefits",
         ),
+        (
+            "she gets cranky and won't walk very far with PM, is that the illness?",
+            ["ask_exercise_safety", "ask_exercise_type"],
+            ["walk", "PM"],
+            "exercise_safety",
+        ),
         # A question about walking is still about walking.
         (
             "can I walk every day with PM?",
