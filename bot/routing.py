@@ -336,6 +336,9 @@ class Router:
             return last_topic or self.vocabulary.topic_for(
                 "myositis_type", entities["myositis_type"]
             )
+        if HELPS_SOMEONE.search(question_clause(text)):
+            # "how do I help him do them?": how to start, whatever was discussed.
+            return TOPIC_INTENTS["ask_getting_started"]
         # "how do I know if she's overdoing it?" after an answer on strength: how much (the
         # aspect the classifier saw next), not strength again; but "how many days before?" after
         # an answer on CK tests is still about the test.
@@ -514,17 +517,15 @@ class Router:
 def _asked_within(broad: str, clause: str) -> str | None:
     """The topic a broad reading's question clause asks by its wording, if it shows one.
 
-    "I exercise daily, is that too much?" asks how much, not whether at all; "help" read as
-    exercise helping asks how to start when the writer is the one helping ("how can I help her
-    get some exercise?") and which kinds when it asks which ("what exercises helped you most?").
+    "I exercise daily, is that too much?" asks how much, not whether at all; a carer asking how
+    to help ("how can I help her get some exercise?") asks how to start; "help" read as exercise
+    helping asks which kinds when it asks which ("what exercises helped you most?").
     """
     if HOW_MUCH_WORDS.search(clause):
         return TOPIC_INTENTS["ask_routine"]
-    if broad != TOPIC_INTENTS["ask_exercise_benefits"]:
-        return None
     if HELPS_SOMEONE.search(clause):
         return TOPIC_INTENTS["ask_getting_started"]
-    if WHICH_EXERCISES.search(clause):
+    if broad == TOPIC_INTENTS["ask_exercise_benefits"] and WHICH_EXERCISES.search(clause):
         return TOPIC_INTENTS["ask_exercise_types"]
     return None
 

@@ -609,6 +609,34 @@ async def test_who_helps_whom_decides_a_benefits_reading(
     assert message["custom"]["topic"] == topic
 
 
+@pytest.mark.parametrize(
+    ("intent", "text", "last_topic"),
+    [
+        # A safety reading of a carer's question: how to help them start.
+        (
+            "ask_exercise_safety",
+            "my husband lost muscle so fast he couldn't pull on his socks. how can I help him with "
+            "exercises at home?",
+            None,
+        ),
+        # A follow-up that asks how to help: how to start, not the kinds again.
+        ("inform", "how do I help him do them without hurting him?", "exercise_types"),
+    ],
+)
+async def test_a_carer_asking_how_to_help_is_answered_how_to_start(
+    make_tracker: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    intent: str,
+    text: str,
+    last_topic: str | None,
+) -> None:
+    tracker = make_tracker(intent, text, slots={"last_topic": last_topic})
+    await ActionAnswer().run(dispatcher, tracker, {})
+
+    (message,) = dispatcher.messages
+    assert message["custom"]["topic"] == "getting_started"
+
+
 async def test_a_helper_question_the_classifier_could_not_place_is_how_to_start(
     make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
 ) -> None:
