@@ -248,6 +248,15 @@ class Router:
         if named is None and self._broad(intent) and asks_for_another(text):
             # "what should I do instead?": the other kinds of exercise, not the one discussed.
             return own or self._kinds_for(subtype)
+        if (
+            named is None
+            and "professional" not in entities
+            and self._broad(intent)
+            and HELPS_SOMEONE.search(question_clause(text if question is None else question.text))
+        ):
+            # A carer asking how to help ("how can I help him with exercises at home?", "how do
+            # I help him do them?"), however the classifier read it: how to start.
+            return TOPIC_INTENTS["ask_getting_started"]
         if intent == PREGNANCY_INTENT and not BEARS_OUT_PREGNANCY.search(text):
             # No claimed word either (claims were checked first): the next reading decides.
             following = _next_intent(intent, ranked, GUIDANCE_INTENTS)
@@ -293,7 +302,6 @@ class Router:
                 or own
                 or self._unknown_activity(text, subtype)
                 or self._continued(intent, last_topic, text)
-                or (TOPIC_INTENTS["ask_getting_started"] if HELPS_SOMEONE.search(text) else None)
             )
         if intent in CHAT_FOLLOW_UPS:
             # "hi, can you help with my husband's hands?": a greeting that asks about what it names.
@@ -336,9 +344,6 @@ class Router:
             return last_topic or self.vocabulary.topic_for(
                 "myositis_type", entities["myositis_type"]
             )
-        if HELPS_SOMEONE.search(question_clause(text)):
-            # "how do I help him do them?": how to start, whatever was discussed.
-            return TOPIC_INTENTS["ask_getting_started"]
         # "how do I know if she's overdoing it?" after an answer on strength: how much (the
         # aspect the classifier saw next), not strength again; but "how many days before?" after
         # an answer on CK tests is still about the test.
@@ -517,14 +522,11 @@ class Router:
 def _asked_within(broad: str, clause: str) -> str | None:
     """The topic a broad reading's question clause asks by its wording, if it shows one.
 
-    "I exercise daily, is that too much?" asks how much, not whether at all; a carer asking how
-    to help ("how can I help her get some exercise?") asks how to start; "help" read as exercise
-    helping asks which kinds when it asks which ("what exercises helped you most?").
+    "I exercise daily, is that too much?" asks how much, not whether at all; "help" read as
+    exercise helping asks which kinds when it asks which ("what exercises helped you most?").
     """
     if HOW_MUCH_WORDS.search(clause):
         return TOPIC_INTENTS["ask_routine"]
-    if HELPS_SOMEONE.search(clause):
-        return TOPIC_INTENTS["ask_getting_started"]
     if broad == TOPIC_INTENTS["ask_exercise_benefits"] and WHICH_EXERCISES.search(clause):
         return TOPIC_INTENTS["ask_exercise_types"]
     return None

@@ -541,7 +541,7 @@ async def test_a_body_part_with_its_own_topic_narrows_strengthening_it(
         ),
         (
             "ask_exercise_benefits",
-            "how can I help her stay active without overdoing it?",
+            "I exercise every day, am I overdoing it?",
             [],
             "routine_and_rest",
         ),
@@ -679,6 +679,47 @@ async def test_who_can_help_needs_someone_asked_for(
 ) -> None:
     tracker = make_tracker("ask_which_professional", text)
     tracker.latest_message["entities"] = placed(text, found)
+    await ActionAnswer().run(dispatcher, tracker, {})
+
+    (message,) = dispatcher.messages
+    assert message["custom"]["topic"] == topic
+
+
+@pytest.mark.parametrize(
+    ("intent", "text", "entities", "topic"),
+    [
+        # Read as a question on a kind of exercise that names none, in a conversation.
+        (
+            "ask_exercise_type",
+            "how do I help him do them without hurting him?",
+            {},
+            "getting_started",
+        ),
+        # A named kind of exercise or a professional still decides; so does an aspect intent.
+        (
+            "ask_exercise_safety",
+            "how can I help her with her swimming?",
+            {"exercise_type": "hydrotherapy"},
+            "hydrotherapy",
+        ),
+        (
+            "ask_exercise_safety",
+            "how can I help her find a physio?",
+            {"professional": "physiotherapist"},
+            "exercise_safety",
+        ),
+        ("ask_routine", "how can I help her pace herself?", {}, "routine_and_rest"),
+    ],
+)
+async def test_how_to_help_gives_way_to_named_words_and_aspects(
+    make_tracker: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    intent: str,
+    text: str,
+    entities: dict[str, str],
+    topic: str,
+) -> None:
+    tracker = make_tracker(intent, text, entities, slots={"last_topic": "exercise_types"})
     await ActionAnswer().run(dispatcher, tracker, {})
 
     (message,) = dispatcher.messages
