@@ -298,6 +298,21 @@ def asks_for_another(text: str) -> bool:
     return len(clause.split()) <= FOLLOW_UP_CLAUSE_WORDS and ANOTHER_ONE.search(clause) is not None
 
 
+# Asking what one could do ("what could I do without leaving the flat?"), not what to do about
+# something discussed ("what can I do about it?", "what should I do if it hurts?").
+WHAT_TO_DO = re.compile(
+    r"\bwhat\s+(?:else\s+)?(?:can|could|should|would|might)\s+(?:i|we|he|she|they)\s+do\b"
+    r"(?!\s+(?:about|for|if|when|with)\b)",
+    re.IGNORECASE,
+)
+
+
+def asks_what_to_do(text: str) -> bool:
+    """Whether a short question asks what one could do, in general."""
+    clause = question_clause(text)
+    return len(clause.split()) <= FOLLOW_UP_CLAUSE_WORDS and WHAT_TO_DO.search(clause) is not None
+
+
 def before_or_after_it(text: str) -> bool:
     """Whether a question asks only how long before or after something ("how many days before?").
 

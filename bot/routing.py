@@ -16,6 +16,7 @@ from bot.follow_up import (
     about_the_assistant,
     asks_for_another,
     asks_something,
+    asks_what_to_do,
     before_or_after_it,
     joins_on,
     leans_back,
@@ -245,8 +246,13 @@ class Router:
         named = self._named(entities if focus is None else focus)
         # A subtype with a topic of its own (IBM, JDM, IMNM) decides after a named exercise.
         own = self._own(entities)
-        if named is None and self._broad(intent) and asks_for_another(text):
-            # "what should I do instead?": the other kinds of exercise, not the one discussed.
+        if (
+            named is None
+            and self._broad(intent)
+            and (asks_for_another(text) or (intent not in TOPIC_INTENTS and asks_what_to_do(text)))
+        ):
+            # "what should I do instead?": the other kinds of exercise, not the one discussed; so
+            # does "what could I do at home then?" when the classifier found no topic in it.
             return own or self._kinds_for(subtype)
         if (
             named is None

@@ -227,6 +227,30 @@ async def test_asking_what_to_do_instead_leaves_the_exercise_discussed(
     assert payload["topic"] == topic
 
 
+@pytest.mark.parametrize("intent", ["inform", "nlu_fallback"])
+@pytest.mark.parametrize(
+    ("text", "subtype", "topic"),
+    [
+        ("what could I do without leaving the flat then?", "DM", "exercise_types"),
+        ("and once I'm home, what can I do on my own?", "IMNM", "imnm"),
+        # What to do about something discussed is not a request for other kinds.
+        ("what can I do about it?", None, "aerobic_exercise"),
+    ],
+)
+async def test_a_follow_up_asking_what_to_do_gets_the_kinds_of_exercise(
+    make_tracker: TrackerFactory, intent: str, text: str, subtype: str | None, topic: str
+) -> None:
+    payload = await _reply(
+        ActionAnswer(),
+        make_tracker,
+        intent,
+        text,
+        {"myositis_type": subtype, "last_topic": "aerobic_exercise"},
+    )
+
+    assert payload["topic"] == topic
+
+
 async def test_a_named_exercise_still_outranks_the_remembered_subtype(
     make_tracker: TrackerFactory,
 ) -> None:
