@@ -267,6 +267,9 @@ def adds_a_condition(text: str) -> bool:
     does that matter?". "how quickly can I come off it?" asks about the medicine itself, so it
     does not qualify.
     """
+    if tells_a_steroid_condition(text):
+        # "she's on prednisone" after an answer on swimming: told, not asked.
+        return True
     clause = question_clause(text)
     if WHETHER_IT_MATTERS.search(clause) and not about_the_medicine(text):
         # The condition is told before the question: "she's on pred, does that matter?"
@@ -296,6 +299,21 @@ def asks_for_another(text: str) -> bool:
     """Whether a short question asks which kinds, or what to do instead of the one discussed."""
     clause = question_clause(text)
     return len(clause.split()) <= FOLLOW_UP_CLAUSE_WORDS and ANOTHER_ONE.search(clause) is not None
+
+
+# Telling a steroid condition after an answer ("I'm still on 20mg though", "she's on pred"): a
+# question whether the answer holds on steroids, though it asks nothing.
+ON_STEROIDS = re.compile(
+    r"^\s*(?:(?:and|but|well)\s+)?(?:i|she|he|they|we)(?:'m|'s|'re|\s+am|\s+is|\s+are)\s+"
+    r"(?:still\s+|now\s+|also\s+)?on\s+(?:(?:a|the)\s+)?(?:high\s+dose\s+(?:of\s+)?)?"
+    r"(?:\d+(?:\.\d+)?\s*mg\b|pred\w*|steroids?\b)",
+    re.IGNORECASE,
+)
+
+
+def tells_a_steroid_condition(text: str) -> bool:
+    """Whether a short message only tells that someone is on steroids ("I'm on 20mg though")."""
+    return len(text.split()) <= SHORT_FOLLOW_UP_WORDS and ON_STEROIDS.search(text) is not None
 
 
 # Asking what one could do ("what could I do without leaving the flat?"), not what to do about

@@ -22,6 +22,7 @@ from bot.follow_up import (
     leans_back,
     names_an_activity,
     question_clause,
+    tells_a_steroid_condition,
 )
 from bot.knowledge.vocabulary import Vocabulary
 from bot.nlp.intents import FALLBACK_INTENT
@@ -243,6 +244,13 @@ class Router:
             if question is not None and RESEARCH_WORDS.search(question_clause(question.text)):
                 # "is there proof exercise doesn't push CK up?": the studies are what it asks.
                 return TOPIC_INTENTS["ask_research_evidence"]
+        if (
+            last_topic is not None
+            and intent in UNPLACED | CHAT_FOLLOW_UPS | {FOLLOW_UP_INTENT}
+            and tells_a_steroid_condition(text)
+        ):
+            # "I'm still on 20mg though" after an answer: does it hold on steroids?
+            return TOPIC_INTENTS["ask_flares_steroids"]
         named = self._named(entities if focus is None else focus)
         # A subtype with a topic of its own (IBM, JDM, IMNM) decides after a named exercise.
         own = self._own(entities)

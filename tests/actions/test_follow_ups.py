@@ -382,3 +382,22 @@ async def test_a_follow_up_asks_the_aspect_the_classifier_also_saw(
 
     (message,) = dispatcher.messages
     assert message["custom"]["topic"] == topic
+
+
+@pytest.mark.parametrize(
+    ("intent", "text", "topic"),
+    [
+        # Telling a steroid condition after an exercise answer: exercising on steroids.
+        ("feedback", "I'm still on 20mg though", "flares_and_steroids"),
+        ("inform", "she's on prednisone", "flares_and_steroids"),
+        # Other statements are not conditions.
+        ("feedback", "I'm still on the fence though", None),
+    ],
+)
+async def test_a_steroid_condition_told_after_an_answer_is_answered(
+    make_tracker: TrackerFactory, intent: str, text: str, topic: str | None
+) -> None:
+    action = ActionSmallTalk() if intent == "feedback" else ActionAnswer()
+    payload = await _reply(action, make_tracker, intent, text, {"last_topic": "strength_training"})
+
+    assert payload.get("topic") == topic

@@ -127,6 +127,8 @@ def test_the_subject_is_the_latest_topic_that_is_not_only_an_aspect(
         ("she's on a high dose of prednisone at the moment, does that matter?", True),
         ("I'm taking methotrexate. Is that a problem?", True),
         ("does that matter?", False),  # no treatment told
+        ("she's on prednisone", True),  # told, not asked
+        ("I'm still on 20mg though", True),
         ("she's on a high dose of prednisone, should she lower it?", False),
     ],
 )
