@@ -76,6 +76,17 @@ def test_real_words_are_not_read_as_crisis_or_warning_words(
             "worsening_weakness",
             Urgency.SAME_DAY,
         ),
+        # Weaker than before, said as having become so.
+        (
+            "my legs have got much weaker over the past week",
+            "worsening_weakness",
+            Urgency.SAME_DAY,
+        ),
+        (
+            "one of our members just messaged that her legs have got weaker and she's fallen twice",
+            "worsening_weakness",
+            Urgency.SAME_DAY,
+        ),
     ],
 )
 def test_signs_described_indirectly_are_caught(
@@ -84,6 +95,21 @@ def test_signs_described_indirectly_are_caught(
     report = detector.detect(analyzer.nlp(text))
     assert sign in {f.sign for f in report.findings}
     assert report.urgency == urgency
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my left arm has always been weaker than my right",
+        "years ago my legs got much weaker but treatment sorted them out",
+    ],
+)
+def test_weaker_as_a_standing_difference_or_in_the_past_is_no_sign(
+    detector: Detector, analyzer: Analyzer, text: str
+) -> None:
+    assert "worsening_weakness" not in {
+        f.sign for f in detector.detect(analyzer.nlp(text)).findings
+    }
 
 
 def test_hopelessness_in_a_long_message_is_a_crisis(detector: Detector, analyzer: Analyzer) -> None:
@@ -279,6 +305,8 @@ def test_taking_up_an_activity_is_no_medicine(
         "can I ever take a statin again after necrotizing myopathy?",
         "should I go back on the methotrexate?",
         "should I stay off statins for good?",
+        "my doctor mentioned another round of cyclophosphamide, should I have it?",
+        "will the medicines for my dermatomyositis harm the baby if I get pregnant on them?",
     ],
 )
 def test_asking_for_another_treatment_is_medical(
