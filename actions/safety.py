@@ -13,7 +13,12 @@ from actions.base import ReplyAction
 from actions.medicine import medicine_named
 from actions.tracker_view import Turn
 from bot.compose import Reply
-from bot.follow_up import about_the_medicine, adds_a_condition, joins_on
+from bot.follow_up import (
+    about_the_medicine,
+    adds_a_condition,
+    joins_on,
+    tells_a_steroid_condition,
+)
 from bot.guide import Guide
 from bot.nlp.english import is_question
 from bot.routing import ENTITY_INTENTS, FOLLOW_UP_INTENT, TOPIC_INTENTS, Question
@@ -96,6 +101,9 @@ def exercise_follow_up(turn: Turn, tracker: Tracker) -> str | None:
     """
     if not (turn.last_topic or turn.answered_topics) or not turn.text:
         return None
+    if tells_a_steroid_condition(turn.text):
+        # "I'm still on pred though, tapering": a condition told, whatever medicine words it has.
+        return FOLLOW_UP_INTENT
     if about_the_medicine(turn.question or turn.text):
         return None
     if turn.safety.get("medical"):

@@ -312,8 +312,15 @@ ON_STEROIDS = re.compile(
 
 
 def tells_a_steroid_condition(text: str) -> bool:
-    """Whether a short message only tells that someone is on steroids ("I'm on 20mg though")."""
-    return len(text.split()) <= SHORT_FOLLOW_UP_WORDS and ON_STEROIDS.search(text) is not None
+    """Whether a short message only tells that someone is on steroids ("I'm on 20mg though").
+
+    Told, not asked: "I'm on pred, should I taper?" asks about the medicine.
+    """
+    return (
+        len(text.split()) <= SHORT_FOLLOW_UP_WORDS
+        and ON_STEROIDS.search(text) is not None
+        and "?" not in text
+    )
 
 
 # Asking what one could do ("what could I do without leaving the flat?"), not what to do about

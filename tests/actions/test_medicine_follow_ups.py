@@ -235,3 +235,22 @@ async def test_a_treatment_told_before_asking_whether_it_matters_is_answered(
 
     assert payload["type"] == "answer"
     assert payload["topic"] == "flares_and_steroids"
+
+
+async def test_a_steroid_condition_told_with_its_taper_is_answered(
+    make_tracker: TrackerFactory,
+) -> None:
+    tracker = make_tracker(
+        "ask_medical",
+        "I'm still on pred though, tapering",
+        {"concern": "steroids"},
+        slots={"last_topic": "getting_started"},
+        safety={"medical": True},
+        events=_session(("I want to start exercising again", "getting_started")),
+    )
+    _ranked(tracker, ("ask_medical", 0.7), ("inform", 0.2))
+
+    payload = await _payload(ActionDeclineMedical(), tracker)
+
+    assert payload["type"] == "answer"
+    assert payload["topic"] == "flares_and_steroids"

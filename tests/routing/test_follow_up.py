@@ -128,6 +128,8 @@ def test_the_subject_is_the_latest_topic_that_is_not_only_an_aspect(
         ("I'm taking methotrexate. Is that a problem?", True),
         ("does that matter?", False),  # no treatment told
         ("she's on prednisone", True),  # told, not asked
+        ("I'm still on pred though, tapering", True),
+        ("I'm on pred, should I taper?", False),  # asks about the medicine
         ("I'm still on 20mg though", True),
         ("she's on a high dose of prednisone, should she lower it?", False),
     ],
