@@ -297,8 +297,13 @@ ANOTHER_ONE = re.compile(
 
 def asks_for_another(text: str) -> bool:
     """Whether a short question asks which kinds, or what to do instead of the one discussed."""
+    return _short_question_like(text, ANOTHER_ONE)
+
+
+def _short_question_like(text: str, pattern: re.Pattern[str]) -> bool:
+    """Whether the asking clause of ``text`` is short enough to be a follow-up and matches."""
     clause = question_clause(text)
-    return len(clause.split()) <= FOLLOW_UP_CLAUSE_WORDS and ANOTHER_ONE.search(clause) is not None
+    return len(clause.split()) <= FOLLOW_UP_CLAUSE_WORDS and pattern.search(clause) is not None
 
 
 # Telling a steroid condition after an answer ("I'm still on 20mg though", "she's on pred"): a
@@ -334,8 +339,7 @@ WHAT_TO_DO = re.compile(
 
 def asks_what_to_do(text: str) -> bool:
     """Whether a short question asks what one could do, in general."""
-    clause = question_clause(text)
-    return len(clause.split()) <= FOLLOW_UP_CLAUSE_WORDS and WHAT_TO_DO.search(clause) is not None
+    return _short_question_like(text, WHAT_TO_DO)
 
 
 def before_or_after_it(text: str) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -473,18 +475,12 @@ async def test_the_kind_named_in_the_question_decides_over_the_story(
 )
 async def test_a_question_asking_for_the_studies_gets_the_studies(
     make_tracker: TrackerFactory,
-    dispatcher: CollectingDispatcher,
     intent: str,
     text: str,
     found: list[tuple[str, str, str]],
     topic: str,
 ) -> None:
-    tracker = make_tracker(intent, text)
-    tracker.latest_message["entities"] = placed(text, found)
-    await ActionAnswer().run(dispatcher, tracker, {})
-
-    (message,) = dispatcher.messages
-    assert message["custom"]["topic"] == topic
+    assert await _topic(make_tracker, intent, text, found) == topic
 
 
 @pytest.mark.parametrize(
@@ -516,17 +512,11 @@ async def test_a_question_asking_for_the_studies_gets_the_studies(
 )
 async def test_a_body_part_with_its_own_topic_narrows_strengthening_it(
     make_tracker: TrackerFactory,
-    dispatcher: CollectingDispatcher,
     text: str,
     found: list[tuple[str, str, str]],
     topic: str,
 ) -> None:
-    tracker = make_tracker("ask_exercise_type", text)
-    tracker.latest_message["entities"] = placed(text, found)
-    await ActionAnswer().run(dispatcher, tracker, {})
-
-    (message,) = dispatcher.messages
-    assert message["custom"]["topic"] == topic
+    assert await _topic(make_tracker, "ask_exercise_type", text, found) == topic
 
 
 @pytest.mark.parametrize(
@@ -558,18 +548,12 @@ async def test_a_body_part_with_its_own_topic_narrows_strengthening_it(
 )
 async def test_asking_whether_it_is_too_much_asks_how_much(
     make_tracker: TrackerFactory,
-    dispatcher: CollectingDispatcher,
     intent: str,
     text: str,
     found: list[tuple[str, str, str]],
     topic: str,
 ) -> None:
-    tracker = make_tracker(intent, text)
-    tracker.latest_message["entities"] = placed(text, found)
-    await ActionAnswer().run(dispatcher, tracker, {})
-
-    (message,) = dispatcher.messages
-    assert message["custom"]["topic"] == topic
+    assert await _topic(make_tracker, intent, text, found) == topic
 
 
 @pytest.mark.parametrize(
@@ -625,16 +609,12 @@ async def test_who_helps_whom_decides_a_benefits_reading(
 )
 async def test_a_carer_asking_how_to_help_is_answered_how_to_start(
     make_tracker: TrackerFactory,
-    dispatcher: CollectingDispatcher,
     intent: str,
     text: str,
     last_topic: str | None,
 ) -> None:
-    tracker = make_tracker(intent, text, slots={"last_topic": last_topic})
-    await ActionAnswer().run(dispatcher, tracker, {})
-
-    (message,) = dispatcher.messages
-    assert message["custom"]["topic"] == "getting_started"
+    slots = {"last_topic": last_topic} if last_topic else None
+    assert await _topic(make_tracker, intent, text, slots=slots) == "getting_started"
 
 
 async def test_a_helper_question_the_classifier_could_not_place_is_how_to_start(
@@ -672,55 +652,62 @@ async def test_a_helper_question_the_classifier_could_not_place_is_how_to_start(
 )
 async def test_who_can_help_needs_someone_asked_for(
     make_tracker: TrackerFactory,
-    dispatcher: CollectingDispatcher,
     text: str,
     found: list[tuple[str, str, str]],
     topic: str,
 ) -> None:
-    tracker = make_tracker("ask_which_professional", text)
-    tracker.latest_message["entities"] = placed(text, found)
-    await ActionAnswer().run(dispatcher, tracker, {})
-
-    (message,) = dispatcher.messages
-    assert message["custom"]["topic"] == topic
+    assert await _topic(make_tracker, "ask_which_professional", text, found) == topic
 
 
 @pytest.mark.parametrize(
-    ("intent", "text", "entities", "topic"),
+    ("intent", "text", "found", "topic"),
     [
         # Read as a question on a kind of exercise that names none, in a conversation.
         (
             "ask_exercise_type",
             "how do I help him do them without hurting him?",
-            {},
+            [],
             "getting_started",
         ),
         # A named kind of exercise or a professional still decides; so does an aspect intent.
         (
             "ask_exercise_safety",
             "how can I help her with her swimming?",
-            {"exercise_type": "hydrotherapy"},
+            [("exercise_type", "hydrotherapy", "swimming")],
             "hydrotherapy",
         ),
         (
             "ask_exercise_safety",
             "how can I help her find a physio?",
-            {"professional": "physiotherapist"},
+            [("professional", "physiotherapist", "physio")],
             "exercise_safety",
         ),
-        ("ask_routine", "how can I help her pace herself?", {}, "routine_and_rest"),
+        ("ask_routine", "how can I help her pace herself?", [], "routine_and_rest"),
     ],
 )
 async def test_how_to_help_gives_way_to_named_words_and_aspects(
     make_tracker: TrackerFactory,
-    dispatcher: CollectingDispatcher,
     intent: str,
     text: str,
-    entities: dict[str, str],
+    found: list[tuple[str, str, str]],
     topic: str,
 ) -> None:
-    tracker = make_tracker(intent, text, entities, slots={"last_topic": "exercise_types"})
-    await ActionAnswer().run(dispatcher, tracker, {})
+    slots = {"last_topic": "exercise_types"}
+    assert await _topic(make_tracker, intent, text, found, slots) == topic
 
+
+async def _topic(
+    make_tracker: TrackerFactory,
+    intent: str,
+    text: str,
+    found: Sequence[tuple[str, str, str]] = (),
+    slots: dict[str, str] | None = None,
+) -> str | None:
+    """The topic answered for ``text`` read as ``intent``, with the words ``found`` placed in it."""
+    tracker = make_tracker(intent, text, slots=slots)
+    tracker.latest_message["entities"] = placed(text, list(found))
+    dispatcher = CollectingDispatcher()
+    await ActionAnswer().run(dispatcher, tracker, {})
     (message,) = dispatcher.messages
-    assert message["custom"]["topic"] == topic
+    topic: str | None = message["custom"].get("topic")
+    return topic
