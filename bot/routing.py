@@ -93,10 +93,10 @@ HOW_MUCH_WORDS = re.compile(
 )
 # Someone helping someone ("how can I help her get some exercise?", "can I help him with his
 # exercises?", "my wife wants to know how she can help me"): a carer asking how to start, not
-# whether exercise helps.
+# whether exercise helps ("will they help her?" asks that, of exercises or of professionals).
 HELPS_SOMEONE = re.compile(
-    r"\b(?:i|we|she|he|they)\s+(?:\w+\s+){0,2}help\s+(?:me|us|her|him|them|my)\b"
-    r"|\bhow\s+(?:to|(?:do|can|could)\s+(?:i|we|she|he|they))\s+help\b",
+    r"\b(?:i|we|she|he)\s+(?:\w+\s+){0,2}help\s+(?:me|us|her|him|them|my)\b"
+    r"|\bhow\s+(?:to|(?:do|can|could)\s+(?:i|we|she|he))\s+help\b",
     re.IGNORECASE,
 )
 # Asking which exercises ("what exercises helped you most?"): the kinds of exercise.

@@ -582,6 +582,7 @@ def test_how_much_words(text: str, asks: bool) -> None:
         # Exercise helping someone is the benefits question it looks like.
         ("will exercise help her?", "exercise_benefits"),
         ("does it help my mum to exercise?", "exercise_benefits"),
+        ("will they help her?", "exercise_benefits"),
     ],
 )
 async def test_who_helps_whom_decides_a_benefits_reading(
