@@ -101,6 +101,9 @@ def test_signs_described_indirectly_are_caught(
     "text",
     [
         "my left arm has always been weaker than my right",
+        # A question about the future is no sign.
+        "If I use a wheelchair more, will my muscles get weaker?",
+        "will my legs get much weaker if I stop the physio?",
         "years ago my legs got much weaker but treatment sorted them out",
     ],
 )
