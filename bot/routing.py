@@ -237,11 +237,13 @@ class Router:
         question: Question | None,
     ) -> str | None:
         """The topic from intent, entities and context, as `topic_for` describes."""
+        # The clause that asks, in the question sentence if there is one.
+        clause = question_clause(text if question is None else question.text)
         if intent in GUIDANCE_INTENTS or intent == FALLBACK_INTENT:
             claimed = self._claimed(text)
             if claimed:
                 return claimed
-            if question is not None and RESEARCH_WORDS.search(question_clause(question.text)):
+            if question is not None and RESEARCH_WORDS.search(clause):
                 # "is there proof exercise doesn't push CK up?": the studies are what it asks.
                 return TOPIC_INTENTS["ask_research_evidence"]
         if (
@@ -266,7 +268,7 @@ class Router:
             named is None
             and "professional" not in entities
             and self._broad(intent)
-            and HELPS_SOMEONE.search(question_clause(text if question is None else question.text))
+            and HELPS_SOMEONE.search(clause)
         ):
             # A carer asking how to help ("how can I help him with exercises at home?", "how do
             # I help him do them?"), however the classifier read it: how to start.
@@ -304,9 +306,7 @@ class Router:
             # "which exercises for my legs?" from someone who said they have IBM: the IBM topic.
             return (
                 self._own({"myositis_type": subtype} if subtype else {})
-                or _asked_within(
-                    topic, question_clause(text if question is None else question.text)
-                )
+                or _asked_within(topic, clause)
                 or topic
             )
         if intent in UNSURE_INTENTS:
