@@ -58,6 +58,10 @@ def test_a_sign_that_has_not_passed_still_counts(
         "I overdid it at the gym yesterday",
         "I had to give up tennis",
         "how do I carry on when I'm this tired",
+        # An accident with a knife or glass is no self-harm; wanting to keep exercising is fine.
+        "I cut my arm on the fence while gardening, can I still do my stretches?",
+        "I want to keep going with my exercises even when tired, is that ok?",
+        "my son wants to be carried everywhere since he got JDM, how do we get him walking more?",
     ],
 )
 def test_real_words_are_not_read_as_crisis_or_warning_words(
@@ -79,6 +83,28 @@ def test_real_words_are_not_read_as_crisis_or_warning_words(
         # Weaker than before, said as having become so.
         (
             "my legs have got much weaker over the past week",
+            "worsening_weakness",
+            Urgency.SAME_DAY,
+        ),
+        (
+            "I'm puffing just brushing my teeth and my lips look a bit blue",
+            "breathless",
+            Urgency.EMERGENCY,
+        ),
+        # Pain that rest does not ease, or too bad to stand on.
+        (
+            "I'm getting sore again in odd places, even sitting still",
+            "worsening_weakness",
+            Urgency.SAME_DAY,
+        ),
+        (
+            "it's so bad tonight I can't put weight on it, way worse than any training ache",
+            "severe_pain",
+            Urgency.SAME_DAY,
+        ),
+        # A child who walked the stairs asking to be carried up them again.
+        (
+            "our 6 yo keeps begging to be carried up the stairs again, says his knees hurt",
             "worsening_weakness",
             Urgency.SAME_DAY,
         ),
@@ -367,6 +393,9 @@ def test_too_little_breath_to_talk_is_a_breathing_sign(
         "my kids would be better off if I wasn't here",
         "I keep wondering if anyone would notice if I was no longer here",
         "my strength is going and none of this feels worth it anymore",
+        "giving up seems so easy some days and I wonder if I want to keep going at all",
+        # Self-harm a parent sees.
+        "my 15 yo has been cutting her arms since she had to give up dance. what do I do",
     ],
 )
 def test_wishing_to_be_gone_is_a_crisis(detector: Detector, analyzer: Analyzer, text: str) -> None:
