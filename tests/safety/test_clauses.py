@@ -204,6 +204,8 @@ def test_classifier_alarms_need_the_words_to_back_them(
     [
         "Would a physio be useful for dermatomyositis?",
         "Could resistance bands make my DM worse?",
+        # Having to give something up is no question of having a disease.
+        "I'd just got back into running and took up rowing. do I have to give both up now?",
     ],
 )
 def test_exercise_questions_are_not_declined_as_medical(
@@ -644,6 +646,28 @@ def test_have_and_a_condition_alone_is_no_diagnosis_question(
     ],
 )
 def test_asking_for_an_opinion_of_a_medicine_is_medical(
+    detector: Detector, analyzer: Analyzer, text: str
+) -> None:
+    assert detector.detect(analyzer.nlp(text)).medical
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I think my diet keeps my DM flares away. what foods should I cut out?",
+        "would a Keeogo exoskeleton stop my IBM legs getting weaker? is it worth the money?",
+    ],
+)
+def test_keeping_a_flare_or_weakness_away_is_no_sign(
+    detector: Detector, analyzer: Analyzer, text: str
+) -> None:
+    assert not detector.detect(analyzer.nlp(text)).findings
+
+
+@pytest.mark.parametrize(
+    "text", ["should they be giving me IVIG?", "do I have IBM or polymyositis?"]
+)
+def test_asking_whether_to_be_given_a_medicine_or_whether_one_has_a_disease_is_medical(
     detector: Detector, analyzer: Analyzer, text: str
 ) -> None:
     assert detector.detect(analyzer.nlp(text)).medical
