@@ -91,6 +91,26 @@ HOW_MUCH_WORDS = re.compile(
     r"|(?:do|doing|get|getting)\s+enough\b|enough\s*[?.!]*\s*$)",
     re.IGNORECASE,
 )
+# Fitting exercise into a day ("how can he fit exercise in?", "when am I meant to fit in
+# exercise?"): when to exercise, a question of routine; not "fit in with the class".
+FITTING_IN = re.compile(r"\bfit(?:ting)?\s+(?:\w+\s+){0,2}in\b(?!\s+with)", re.IGNORECASE)
+# How soon exercise does good ("how long before it helps?", "how long before I should see
+# progress?"): its benefits, not how long a session should be.
+HOW_SOON_IT_HELPS = re.compile(
+    r"\bhow\s+(?:long|soon)\b[^?.!]*\b(?:helps?|helping|works?|see|notice|results?|progress"
+    r"|improve\w*|stronger|difference|benefit\w*)\b",
+    re.IGNORECASE,
+)
+# Asking where to read more ("where can he read more about pacing himself?"): the resources.
+READS_MORE = re.compile(
+    r"\b(?:read|learn|find\s+out)\s+more\b|\bwhere\s+(?:can|could|do|should)\s+\w+\s+(?:read|learn)\b",
+    re.IGNORECASE,
+)
+# Finding a professional who knows the disease ("how do you find one who actually knows it?"
+# after naming a physio): who can help.
+FINDS_SOMEONE = re.compile(
+    r"\b(?:find|get|see)\s+(?:one|someone|somebody|a\s+\w+)\s+who\b", re.IGNORECASE
+)
 # Someone helping someone ("how can I help her get some exercise?", "can I help him with his
 # exercises?", "my wife wants to know how she can help me"): a carer asking how to start, not
 # whether exercise helps ("will they help her?" asks that, of exercises or of professionals).
@@ -246,6 +266,10 @@ class Router:
             if question is not None and RESEARCH_WORDS.search(clause):
                 # "is there proof exercise doesn't push CK up?": the studies are what it asks.
                 return TOPIC_INTENTS["ask_research_evidence"]
+            if READS_MORE.search(clause):
+                return TOPIC_INTENTS["ask_resources"]
+            if "professional" in entities and FINDS_SOMEONE.search(clause):
+                return TOPIC_INTENTS["ask_which_professional"]
         if (
             last_topic is not None
             and intent in UNPLACED | CHAT_FOLLOW_UPS | {FOLLOW_UP_INTENT}
@@ -283,6 +307,10 @@ class Router:
                 )
         if intent in TOPIC_INTENTS:
             topic = TOPIC_INTENTS[intent]
+            if topic == TOPIC_INTENTS["ask_routine"] and HOW_SOON_IT_HELPS.search(clause):
+                # "how long before it helps?" asks when the good comes: its benefits (for the
+                # subject a follow-up leans on, if any), not how long to exercise.
+                topic = TOPIC_INTENTS["ask_exercise_benefits"]
             # "how many days before?" after an answer on CK tests: before the test, no routine.
             if (
                 topic in ASPECT_TOPICS
@@ -536,10 +564,11 @@ class Router:
 def _asked_within(broad: str, clause: str) -> str | None:
     """The topic a broad reading's question clause asks by its wording, if it shows one.
 
-    "I exercise daily, is that too much?" asks how much, not whether at all; "help" read as
-    exercise helping asks which kinds when it asks which ("what exercises helped you most?").
+    "I exercise daily, is that too much?" asks how much, not whether at all, and "how can he fit
+    exercise in?" when; "help" read as exercise helping asks which kinds when it asks which
+    ("what exercises helped you most?").
     """
-    if HOW_MUCH_WORDS.search(clause):
+    if HOW_MUCH_WORDS.search(clause) or FITTING_IN.search(clause):
         return TOPIC_INTENTS["ask_routine"]
     if broad == TOPIC_INTENTS["ask_exercise_benefits"] and WHICH_EXERCISES.search(clause):
         return TOPIC_INTENTS["ask_exercise_types"]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
 
+from actions.answer import ActionAnswer
 from actions.runtime import use_guide
 from bot.guide import Guide
 from bot.nlp.language import wording
@@ -116,3 +117,20 @@ def executor() -> ActionExecutor:
     executor = ActionExecutor()
     executor.register_package("actions")
     return executor
+
+
+async def answered_topic(
+    make_tracker: TrackerFactory,
+    intent: str,
+    text: str,
+    found: Sequence[tuple[str, str, str]] = (),
+    slots: dict[str, str] | None = None,
+) -> str | None:
+    """The topic answered for ``text`` read as ``intent``, with the words ``found`` placed in it."""
+    tracker = make_tracker(intent, text, slots=slots)
+    tracker.latest_message["entities"] = placed(text, list(found))
+    dispatcher = CollectingDispatcher()
+    await ActionAnswer().run(dispatcher, tracker, {})
+    (message,) = dispatcher.messages
+    topic: str | None = message["custom"].get("topic")
+    return topic

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import ActionAnswer, ActionFallback, ActionSmallTalk
 from actions.base import ReplyAction
 from bot.routing import HOW_MUCH_WORDS
-from tests.actions.conftest import TrackerFactory, placed
+from tests.actions.conftest import TrackerFactory, answered_topic, placed
 
 
 @pytest.mark.parametrize(
@@ -480,7 +478,7 @@ async def test_a_question_asking_for_the_studies_gets_the_studies(
     found: list[tuple[str, str, str]],
     topic: str,
 ) -> None:
-    assert await _topic(make_tracker, intent, text, found) == topic
+    assert await answered_topic(make_tracker, intent, text, found) == topic
 
 
 @pytest.mark.parametrize(
@@ -516,7 +514,7 @@ async def test_a_body_part_with_its_own_topic_narrows_strengthening_it(
     found: list[tuple[str, str, str]],
     topic: str,
 ) -> None:
-    assert await _topic(make_tracker, "ask_exercise_type", text, found) == topic
+    assert await answered_topic(make_tracker, "ask_exercise_type", text, found) == topic
 
 
 @pytest.mark.parametrize(
@@ -553,7 +551,7 @@ async def test_asking_whether_it_is_too_much_asks_how_much(
     found: list[tuple[str, str, str]],
     topic: str,
 ) -> None:
-    assert await _topic(make_tracker, intent, text, found) == topic
+    assert await answered_topic(make_tracker, intent, text, found) == topic
 
 
 @pytest.mark.parametrize(
@@ -615,7 +613,7 @@ async def test_a_carer_asking_how_to_help_is_answered_how_to_start(
     last_topic: str | None,
 ) -> None:
     slots = {"last_topic": last_topic} if last_topic else None
-    assert await _topic(make_tracker, intent, text, slots=slots) == "getting_started"
+    assert await answered_topic(make_tracker, intent, text, slots=slots) == "getting_started"
 
 
 async def test_a_helper_question_the_classifier_could_not_place_is_how_to_start(
@@ -657,7 +655,7 @@ async def test_who_can_help_needs_someone_asked_for(
     found: list[tuple[str, str, str]],
     topic: str,
 ) -> None:
-    assert await _topic(make_tracker, "ask_which_professional", text, found) == topic
+    assert await answered_topic(make_tracker, "ask_which_professional", text, found) == topic
 
 
 @pytest.mark.parametrize(
@@ -694,21 +692,4 @@ async def test_how_to_help_gives_way_to_named_words_and_aspects(
     topic: str,
 ) -> None:
     slots = {"last_topic": "exercise_types"}
-    assert await _topic(make_tracker, intent, text, found, slots) == topic
-
-
-async def _topic(
-    make_tracker: TrackerFactory,
-    intent: str,
-    text: str,
-    found: Sequence[tuple[str, str, str]] = (),
-    slots: dict[str, str] | None = None,
-) -> str | None:
-    """The topic answered for ``text`` read as ``intent``, with the words ``found`` placed in it."""
-    tracker = make_tracker(intent, text, slots=slots)
-    tracker.latest_message["entities"] = placed(text, list(found))
-    dispatcher = CollectingDispatcher()
-    await ActionAnswer().run(dispatcher, tracker, {})
-    (message,) = dispatcher.messages
-    topic: str | None = message["custom"].get("topic")
-    return topic
+    assert await answered_topic(make_tracker, intent, text, found, slots) == topic

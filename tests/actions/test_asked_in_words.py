@@ -1,0 +1,79 @@
+"""What a question asks in its own words decides over the classifier's reading (issue 13).
+
+Fitting exercise into a day is routine; how soon it helps is its benefits; where to read more is
+the resources; finding a professional who knows the disease is who can help.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.actions.conftest import TrackerFactory, answered_topic
+
+
+@pytest.mark.parametrize(
+    ("intent", "text", "found", "slots", "topic"),
+    [
+        (
+            "ask_exercise_benefits",
+            "my dad has myositis and runs out of energy by lunchtime. how can he fit exercise in?",
+            [],
+            None,
+            "routine_and_rest",
+        ),
+        (
+            "ask_exercise_safety",
+            "I'm tired ALL the time so when am I meant to fit in exercise??",
+            [],
+            None,
+            "routine_and_rest",
+        ),
+        (
+            "ask_routine",
+            "two months after treatment. how long before I should see progress?",
+            [],
+            None,
+            "exercise_benefits",
+        ),
+        # A follow-up leaning on the subject stays on it.
+        (
+            "ask_routine",
+            "how long before it helps?",
+            [],
+            {"last_topic": "hydrotherapy"},
+            "hydrotherapy",
+        ),
+        (
+            "ask_pain_fatigue_ck",
+            "thanks. where can he read more about pacing himself?",
+            [],
+            {"last_topic": "pain_fatigue_ck"},
+            "resources",
+        ),
+        (
+            "ask_exercise_benefits",
+            "the physio at my clinic had never heard of it. how do you find one who knows it?",
+            [("professional", "physiotherapist", "physio")],
+            None,
+            "which_professional",
+        ),
+        # Without such words the reading stands.
+        ("ask_routine", "how long should each session be?", [], None, "routine_and_rest"),
+        (
+            "ask_exercise_benefits",
+            "does the physio's plan actually help?",
+            [("professional", "physiotherapist", "physio")],
+            None,
+            "exercise_benefits",
+        ),
+    ],
+)
+async def test_what_the_question_asks_in_its_words_decides(
+    make_tracker: TrackerFactory,
+    intent: str,
+    text: str,
+    found: list[tuple[str, str, str]],
+    slots: dict[str, str] | None,
+    topic: str,
+) -> None:
+    assert await answered_topic(make_tracker, intent, text, found, slots) == topic
