@@ -16,13 +16,24 @@ from bot.nlp.english import english_words, is_gibberish
 DetectorFactory.seed = 0
 MIN_WORDS = 3
 MIN_PROBABILITY = 0.9
+# Languages so close that langdetect splits its certainty between them (Danish read as 70%
+# Norwegian, 30% Danish; Dutch as 86% Dutch, 14% Afrikaans): together they are clearly not English.
+CLOSE_LANGUAGES = (
+    frozenset({"da", "no", "sv"}),
+    frozenset({"nl", "af"}),
+    frozenset({"es", "pt", "ca", "gl"}),
+    frozenset({"hr", "sr", "bs", "sl"}),
+    frozenset({"cs", "sk"}),
+    frozenset({"id", "ms"}),
+)
 
 
 def foreign_language(text: str) -> str | None:
     """Return the ISO 639-1 code of a message that is clearly not English, else None.
 
     Short messages and messages made mostly of English words are English (langdetect alone
-    calls "can I swim?" Polish at times), as are button payloads.
+    calls "can I swim?" Polish at times), as are button payloads. The most likely language is
+    given when it, with the languages close to it, is nearly certain.
     """
     tokens = "".join(c if c.isalpha() else " " for c in text.lower()).split()
     if text.startswith("/") or len(tokens) < MIN_WORDS:
@@ -31,10 +42,12 @@ def foreign_language(text: str) -> str | None:
     if sum(t in words for t in tokens) * 2 > len(tokens):
         return None
     try:
-        best = detect_langs(text)[0]
+        found = detect_langs(text)
     except LangDetectException:
         return None
-    if best.lang == "en" or best.prob < MIN_PROBABILITY:
+    best = found[0]
+    close = next((c for c in CLOSE_LANGUAGES if best.lang in c), frozenset({best.lang}))
+    if best.lang == "en" or sum(f.prob for f in found if f.lang in close) < MIN_PROBABILITY:
         return None
     return str(best.lang)
 

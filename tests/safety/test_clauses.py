@@ -276,6 +276,10 @@ def test_another_language_goes_to_the_fallback(net: SafetyNet, analyzer: Analyze
     ("text", "wording"),
     [
         ("Est-ce que je peux faire du sport avec une myosite?", {"language": "fr"}),
+        # Danish, which langdetect splits between Norwegian and Danish: not English either way.
+        ("Må jeg lave styrketræning når jeg har myositis?", {"language": "no"}),
+        ("Mag ik krachttraining doen met myositis?", {"language": "nl"}),
+        ("so tierd after excersize is that the myositis", {}),
         ("jkjkjk lll", {"gibberish": True}),
         ("can I go swimming?", {}),
         # A crisis carries its wording too: the actions read it from every message.
