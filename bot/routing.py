@@ -343,6 +343,7 @@ class Router:
                 named
                 or own
                 or self._unknown_activity(text, subtype)
+                or self._other_body_part(entities, last_topic, subtype)
                 or self._continued(intent, last_topic, text)
             )
         if intent in CHAT_FOLLOW_UPS:
@@ -378,10 +379,9 @@ class Router:
             return named
         if "professional" in entities:
             return TOPIC_INTENTS["ask_which_professional"]
-        if "body_part" in entities and last_topic in self._body_bound:
-            # "and for my legs?" after an answer on swallowing: exercise for the legs, not more
-            # on the throat.
-            return self._kinds_for(subtype)
+        other = self._other_body_part(entities, last_topic, subtype)
+        if other:
+            return other
         if "myositis_type" in entities:
             return last_topic or self.vocabulary.topic_for(
                 "myositis_type", entities["myositis_type"]
@@ -400,6 +400,18 @@ class Router:
             return TOPIC_INTENTS[following]
         # "what about kayaking?" after an answer on swimming: kayaking, not more on swimming.
         return self._unknown_activity(text, subtype) or last_topic
+
+    def _other_body_part(
+        self, entities: Mapping[str, str], last_topic: str | None, subtype: str | None
+    ) -> str | None:
+        """The kinds of exercise, for a body part named after a topic bound to another one.
+
+        "and for my legs?" or "what can he do for his legs?" after an answer on swallowing or
+        hand exercises asks about exercise for the legs, not more on the throat or the hands.
+        """
+        if "body_part" in entities and last_topic in self._body_bound:
+            return self._kinds_for(subtype)
+        return None
 
     def _asked_beyond_aspect(self, topic: str, question: Question | None) -> str | None:
         """The topic the question sentence names, when the intent gave only an aspect of it.

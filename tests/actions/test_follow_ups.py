@@ -178,6 +178,8 @@ async def test_a_childs_question_naming_an_exercise_is_not_moved(
     assert payload["topic"] == "routine_and_rest"
 
 
+# Read as a follow-up, or as a question to the assistant ("what can he do for his legs?").
+@pytest.mark.parametrize("intent", ["inform", "ask_capabilities"])
 @pytest.mark.parametrize(
     ("last_topic", "subtype", "topic"),
     [
@@ -188,12 +190,12 @@ async def test_a_childs_question_naming_an_exercise_is_not_moved(
     ],
 )
 async def test_another_body_part_leaves_a_topic_bound_to_one(
-    make_tracker: TrackerFactory, last_topic: str, subtype: str | None, topic: str
+    make_tracker: TrackerFactory, intent: str, last_topic: str, subtype: str | None, topic: str
 ) -> None:
     payload = await _reply(
         ActionAnswer(),
         make_tracker,
-        "inform",
+        intent,
         "and for my legs? I struggle on hills now",
         {"myositis_type": subtype, "last_topic": last_topic},
         {"body_part": "legs"},
