@@ -61,6 +61,7 @@ def test_a_sign_that_has_not_passed_still_counts(
         # An accident with a knife or glass is no self-harm; wanting to keep exercising is fine.
         "I cut my arm on the fence while gardening, can I still do my stretches?",
         "I want to keep going with my exercises even when tired, is that ok?",
+        "I've been killing myself on the exercise bike every day since the pred kicked in",
         "my son wants to be carried everywhere since he got JDM, how do we get him walking more?",
     ],
 )
@@ -402,6 +403,7 @@ def test_too_little_breath_to_talk_is_a_breathing_sign(
         "giving up seems so easy some days and I wonder if I want to keep going at all",
         # Self-harm a parent sees.
         "my 15 yo has been cutting her arms since she had to give up dance. what do I do",
+        "I want to kill myself at the gym tonight",
     ],
 )
 def test_wishing_to_be_gone_is_a_crisis(detector: Detector, analyzer: Analyzer, text: str) -> None:
