@@ -145,6 +145,10 @@ WEAKEST_NAMED = "concern"
 OWN_AUDIENCE = frozenset({"children_jdm"})
 # The adults' topics a question about such a child may be given when it names no exercise.
 ADULT_READINGS = COARSE_TOPICS | {"routine_and_rest", "pain_fatigue_ck"}
+# The exercise a child takes part in as sport or play (running, dancing, a walk round the
+# shops): for a child with JDM, the children's topic, whose studies were done in children,
+# answers it. Training a child is asked of its kind ("what strength training can she do?").
+CHILDS_PLAY = frozenset({"aerobic_exercise"})
 # Words that bear out a pregnancy reading without claiming every question that uses them ("I
 # wasn't expecting that"): with none of these or of the topic's claims, "I look after my mum"
 # read as a pregnancy question takes the classifier's next reading.
@@ -229,16 +233,20 @@ class Router:
         chance, likeliest first. A follow-up that names nothing asks the aspect (how much, who can
         help) the classifier saw next, if it saw one. A child's routine, tiredness or start goes
         to the children's topic (`OWN_AUDIENCE`) when the question names no exercise and the
-        topic has no entries of its own for children.
+        topic has no entries of its own for children; so do a child's sport and play
+        (`CHILDS_PLAY`), named or not.
         """
         topic = self._resolved(intent, entities, last_topic, text, focus, subtype, ranked, question)
+        meant = entities.get("myositis_type") or subtype or ""
+        audience = self._own({"myositis_type": meant})
+        if audience in OWN_AUDIENCE and topic in CHILDS_PLAY:
+            # "our 16 year old's JDM has come back, can she keep dancing?"
+            return audience
         asked = entities if focus is None else focus
         if topic not in ADULT_READINGS or any(
             self.vocabulary.topic_for(label, asked.get(label)) for label in EXERCISE_LABELS
         ):
             return topic
-        meant = entities.get("myositis_type") or subtype or ""
-        audience = self._own({"myositis_type": meant})
         # A topic with entries of its own for the child ("and for JDM?" after exercise safety)
         # is tailored to the child, not left.
         if audience not in OWN_AUDIENCE or meant in self._tailored.get(str(topic), frozenset()):

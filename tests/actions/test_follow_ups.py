@@ -131,6 +131,21 @@ async def test_a_broad_question_goes_to_the_remembered_subtypes_own_topic(
             "children_jdm",
         ),
         ("ask_getting_started", "how do we build her back up?", "JDM", {}, "children_jdm"),
+        # A child's sport or play, named.
+        (
+            "ask_exercise_type",
+            "she's on the danceline, can she keep dancing?",
+            "JDM",
+            {"exercise_type": "aerobic"},
+            "children_jdm",
+        ),
+        (
+            "ask_exercise_type",
+            "can I keep dancing?",
+            "DM",
+            {"exercise_type": "aerobic"},
+            "aerobic_exercise",
+        ),
         # Adults' aspects stay: the studies behind them were done in adults like them.
         ("ask_routine", "how much exercise is right for me?", "IBM", {}, "routine_and_rest"),
         (
@@ -142,7 +157,7 @@ async def test_a_broad_question_goes_to_the_remembered_subtypes_own_topic(
         ),
     ],
 )
-async def test_a_childs_routine_or_tiredness_goes_to_the_childrens_topic(
+async def test_a_childs_routine_tiredness_or_sport_goes_to_the_childrens_topic(
     make_tracker: TrackerFactory,
     intent: str,
     text: str,
