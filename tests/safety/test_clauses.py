@@ -27,6 +27,7 @@ from bot.settings import Settings
         "stiff for a day after pilates, fine now",
         "my legs were sore after hydro, it went away by the next day",
         "I used to get chest pain but it's all cleared up",
+        "at my worst I couldn't lift my arms over my head to set the ball",
     ],
 )
 def test_past_and_resolved_signs_do_not_count(
@@ -662,9 +663,10 @@ def test_asking_for_an_opinion_of_a_medicine_is_medical(
     [
         "I think my diet keeps my DM flares away. what foods should I cut out?",
         "would a Keeogo exoskeleton stop my IBM legs getting weaker? is it worth the money?",
+        "I know I could flare after the birth. what exercise is safe once the baby is here?",
     ],
 )
-def test_keeping_a_flare_or_weakness_away_is_no_sign(
+def test_keeping_a_flare_or_weakness_away_or_a_flare_that_could_come_is_no_sign(
     detector: Detector, analyzer: Analyzer, text: str
 ) -> None:
     assert not detector.detect(analyzer.nlp(text)).findings
