@@ -88,6 +88,7 @@ RESEARCH_WORDS = re.compile(
 # not "strong enough to lift my grandson".
 HOW_MUCH_WORDS = re.compile(
     r"\b(?:too\s+(?:much|hard|often|long)|over\s*(?:do(?:ing|ne|es)?|did)\b"
+    r"|over[-\s]?(?:exercis\w*|train\w*)"
     r"|(?:do|doing|get|getting)\s+enough\b|enough\s*[?.!]*\s*$)",
     re.IGNORECASE,
 )
@@ -353,6 +354,8 @@ class Router:
                 or self._unknown_activity(text, subtype)
                 or self._other_body_part(entities, last_topic, subtype)
                 or self._continued(intent, last_topic, text)
+                # "how do you tell when you're over exercising?" read as chat: how much.
+                or (TOPIC_INTENTS["ask_routine"] if _asks_how_much(clause) else None)
             )
         if intent in CHAT_FOLLOW_UPS:
             # "hi, can you help with my husband's hands?": a greeting that asks about what it names.
@@ -588,11 +591,16 @@ def _asked_within(broad: str, clause: str) -> str | None:
     exercise in?" when; "help" read as exercise helping asks which kinds when it asks which
     ("what exercises helped you most?").
     """
-    if HOW_MUCH_WORDS.search(clause) or FITTING_IN.search(clause):
+    if _asks_how_much(clause):
         return TOPIC_INTENTS["ask_routine"]
     if broad == TOPIC_INTENTS["ask_exercise_benefits"] and WHICH_EXERCISES.search(clause):
         return TOPIC_INTENTS["ask_exercise_types"]
     return None
+
+
+def _asks_how_much(clause: str) -> bool:
+    """Whether a question clause asks how much or when to exercise (a question of routine)."""
+    return bool(HOW_MUCH_WORDS.search(clause) or FITTING_IN.search(clause))
 
 
 def _in_own_words(aspect: str, question: Question) -> bool:

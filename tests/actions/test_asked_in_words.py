@@ -57,6 +57,14 @@ from tests.actions.conftest import TrackerFactory, answered_topic
             None,
             "which_professional",
         ),
+        # Read as chat, how much is still what it asks.
+        (
+            "chitchat",
+            "those of you who were athletes, how do you tell when youre over exercising?",
+            [],
+            None,
+            "routine_and_rest",
+        ),
         # Without such words the reading stands.
         ("ask_routine", "how long should each session be?", [], None, "routine_and_rest"),
         (

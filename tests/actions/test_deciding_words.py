@@ -559,6 +559,8 @@ async def test_asking_whether_it_is_too_much_asks_how_much(
     [
         ("is 15 minutes a day enough?", True),
         ("how can I tell if I'm overdoing it or not doing enough", True),
+        ("how do you tell when you're over exercising?", True),
+        ("is over-training a risk with DM?", True),
         ("I overdid it yesterday, is that bad?", True),
         ("will I ever be strong enough to lift my grandson?", False),
         ("I've had enough of being tired, will exercise help?", False),
