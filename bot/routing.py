@@ -150,6 +150,9 @@ ADULT_READINGS = COARSE_TOPICS | {"routine_and_rest", "pain_fatigue_ck"}
 # shops): for a child with JDM, the children's topic, whose studies were done in children,
 # answers it. Training a child is asked of its kind ("what strength training can she do?").
 CHILDS_PLAY = frozenset({"aerobic_exercise"})
+# A question someone asks of themselves: a grown-up who had JDM as a child asking "could I take
+# up running?" asks as an adult.
+ASKS_FOR_ONESELF = re.compile(r"\b(?:i|i'm|im|i've|ive|me)\b", re.IGNORECASE)
 # Words that bear out a pregnancy reading without claiming every question that uses them ("I
 # wasn't expecting that"): with none of these or of the topic's claims, "I look after my mum"
 # read as a pregnancy question takes the classifier's next reading.
@@ -240,7 +243,11 @@ class Router:
         topic = self._resolved(intent, entities, last_topic, text, focus, subtype, ranked, question)
         meant = entities.get("myositis_type") or subtype or ""
         audience = self._own({"myositis_type": meant})
-        if audience in OWN_AUDIENCE and topic in CHILDS_PLAY:
+        if (
+            audience in OWN_AUDIENCE
+            and topic in CHILDS_PLAY
+            and not ASKS_FOR_ONESELF.search(question_clause(text))
+        ):
             # "our 16 year old's JDM has come back, can she keep dancing?"
             return audience
         asked = entities if focus is None else focus

@@ -146,6 +146,14 @@ async def test_a_broad_question_goes_to_the_remembered_subtypes_own_topic(
             {"exercise_type": "aerobic"},
             "aerobic_exercise",
         ),
+        # A grown-up who had JDM as a child asks as an adult.
+        (
+            "ask_exercise_type",
+            "could I take up running?",
+            "JDM",
+            {"exercise_type": "aerobic"},
+            "aerobic_exercise",
+        ),
         # Adults' aspects stay: the studies behind them were done in adults like them.
         ("ask_routine", "how much exercise is right for me?", "IBM", {}, "routine_and_rest"),
         (
