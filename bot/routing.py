@@ -95,6 +95,8 @@ HOW_MUCH_WORDS = re.compile(
 # Fitting exercise into a day ("how can he fit exercise in?", "when am I meant to fit in
 # exercise?"): when to exercise, a question of routine; not "fit in with the class".
 FITTING_IN = re.compile(r"\bfit(?:ting)?\s+(?:\w+\s+){0,2}in\b(?!\s+with)", re.IGNORECASE)
+# Asking whether it is too late to start ("she's 74, is it too late for her?"): how to start.
+TOO_LATE = re.compile(r"\btoo\s+(?:late|old)\b", re.IGNORECASE)
 # How soon exercise does good ("how long before it helps?", "how long before I should see
 # progress?"): its benefits, not how long a session should be.
 HOW_SOON_IT_HELPS = re.compile(
@@ -596,12 +598,14 @@ def _asked_within(broad: str, clause: str) -> str | None:
 
     "I exercise daily, is that too much?" asks how much, not whether at all, and "how can he fit
     exercise in?" when; "help" read as exercise helping asks which kinds when it asks which
-    ("what exercises helped you most?").
+    ("what exercises helped you most?"); "is it too late for her?" asks how to start.
     """
     if _asks_how_much(clause):
         return TOPIC_INTENTS["ask_routine"]
     if broad == TOPIC_INTENTS["ask_exercise_benefits"] and WHICH_EXERCISES.search(clause):
         return TOPIC_INTENTS["ask_exercise_types"]
+    if TOO_LATE.search(clause):
+        return TOPIC_INTENTS["ask_getting_started"]
     return None
 
 

@@ -65,6 +65,7 @@ from tests.actions.conftest import TrackerFactory, answered_topic
             None,
             "routine_and_rest",
         ),
+        ("ask_exercise_safety", "she's 74, is it too late for her?", [], None, "getting_started"),
         # Without such words the reading stands.
         ("ask_routine", "how long should each session be?", [], None, "routine_and_rest"),
         (
