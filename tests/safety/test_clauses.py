@@ -452,7 +452,7 @@ def test_stopping_it_is_stopping_a_medicine(detector: Detector, analyzer: Analyz
         "my legs ache a couple of days after, is that normal?",
         "my arms are sore the day after the band work, is that normal?",
         "is it normal for my thighs to hurt a day or two after the gym?",
-        "after HIIT class my legs hurt and the pain lingered for days. is that just normal soreness?",
+        "after HIIT my legs hurt and the pain lingered for days. is that just normal soreness?",
     ],
 )
 def test_soreness_a_day_or_two_after_asked_about_is_the_pain_topic(
