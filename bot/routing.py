@@ -95,6 +95,9 @@ HOW_MUCH_WORDS = re.compile(
 # Fitting exercise into a day ("how can he fit exercise in?", "when am I meant to fit in
 # exercise?"): when to exercise, a question of routine; not "fit in with the class".
 FITTING_IN = re.compile(r"\bfit(?:ting)?\s+(?:\w+\s+){0,2}in\b(?!\s+with)", re.IGNORECASE)
+# The measures of strength training ("how many sets then?", "how heavy should I go?"): asked of
+# strength training, not of routines in general.
+STRENGTH_MEASURES = re.compile(r"\bhow\s+(?:many\s+sets|heavy)\b", re.IGNORECASE)
 # Asking whether it is too late to start ("she's 74, is it too late for her?"): how to start.
 TOO_LATE = re.compile(r"\btoo\s+(?:late|old)\b", re.IGNORECASE)
 # How soon exercise does good ("how long before it helps?", "how long before I should see
@@ -329,6 +332,8 @@ class Router:
                 # "how long before it helps?" asks when the good comes: its benefits (for the
                 # subject a follow-up leans on, if any), not how long to exercise.
                 topic = TOPIC_INTENTS["ask_exercise_benefits"]
+            if topic == TOPIC_INTENTS["ask_routine"] and STRENGTH_MEASURES.search(clause):
+                return self.vocabulary.topic_for("exercise_type", "strength") or topic
             # "how many days before?" after an answer on CK tests: before the test, no routine.
             if (
                 topic in ASPECT_TOPICS

@@ -1,7 +1,8 @@
 """What a question asks in its own words decides over the classifier's reading (issue 13).
 
 Fitting exercise into a day is routine; how soon it helps is its benefits; where to read more is
-the resources; finding a professional who knows the disease is who can help.
+the resources; finding a professional who knows the disease is who can help; sets and weight are
+strength training's.
 """
 
 from __future__ import annotations
@@ -66,6 +67,15 @@ from tests.actions.conftest import TrackerFactory, answered_topic
             "routine_and_rest",
         ),
         ("ask_exercise_safety", "she's 74, is it too late for her?", [], None, "getting_started"),
+        # Sets and weight are measures of strength training.
+        (
+            "ask_routine",
+            "ok. how many sets then?",
+            [],
+            {"last_topic": "strength_training"},
+            "strength_training",
+        ),
+        ("ask_routine", "how heavy should I go?", [], {"last_topic": "imnm"}, "strength_training"),
         # Without such words the reading stands.
         ("ask_routine", "how long should each session be?", [], None, "routine_and_rest"),
         (
