@@ -92,9 +92,9 @@ HOW_MUCH_WORDS = re.compile(
     r"|(?:do|doing|get|getting)\s+enough\b|enough\s*[?.!]*\s*$)",
     re.IGNORECASE,
 )
-# Fitting exercise into a day ("how can he fit exercise in?", "when am I meant to fit in
-# exercise?"): when to exercise, a question of routine; not "fit in with the class".
-FITTING_IN = re.compile(r"\bfit(?:ting)?\s+(?:\w+\s+){0,2}in\b(?!\s+with)", re.IGNORECASE)
+# Fitting exercise into a day ("how can he fit exercise in?", "how do I fit a bit of activity
+# into her day?"): when to exercise, a question of routine; not "fit in with the class".
+FITTING_IN = re.compile(r"\bfit(?:ting)?\s+(?:\w+\s+){0,4}in(?:to)?\b(?!\s+with)", re.IGNORECASE)
 # The measures of strength training ("how many sets then?", "how heavy should I go?"): asked of
 # strength training, not of routines in general.
 STRENGTH_MEASURES = re.compile(r"\bhow\s+(?:many\s+sets|heavy)\b", re.IGNORECASE)

@@ -23,6 +23,13 @@ from tests.actions.conftest import TrackerFactory, answered_topic
             "routine_and_rest",
         ),
         (
+            "ask_exercise_benefits",
+            "I care for my mum. how do I fit a bit of activity into her day?",
+            [],
+            None,
+            "routine_and_rest",
+        ),
+        (
             "ask_exercise_safety",
             "I'm tired ALL the time so when am I meant to fit in exercise??",
             [],
