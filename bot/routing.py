@@ -251,9 +251,11 @@ class Router:
         if (
             audience in OWN_AUDIENCE
             and topic in CHILDS_PLAY
+            and topic != last_topic
             and not ASKS_FOR_ONESELF.search(question_clause(text))
         ):
-            # "our 16 year old's JDM has come back, can she keep dancing?"
+            # "our 16 year old's JDM has come back, can she keep dancing?"; "and for JDM?" after
+            # an answer on aerobic exercise tailors that answer.
             return audience
         asked = entities if focus is None else focus
         if topic not in ADULT_READINGS or any(
