@@ -28,6 +28,7 @@ from bot.settings import Settings
         "my legs were sore after hydro, it went away by the next day",
         "I used to get chest pain but it's all cleared up",
         "at my worst I couldn't lift my arms over my head to set the ball",
+        "it's been years since my last flare, do I still have to be careful?",
     ],
 )
 def test_past_and_resolved_signs_do_not_count(
@@ -674,7 +675,15 @@ def test_keeping_a_flare_or_weakness_away_or_a_flare_that_could_come_is_no_sign(
 
 
 @pytest.mark.parametrize(
-    "text", ["should they be giving me IVIG?", "do I have IBM or polymyositis?"]
+    "text",
+    [
+        "should they be giving me IVIG?",
+        "do I have IBM or polymyositis?",
+        # A dose change with the medicine unnamed; what to eat; whether a symptom is the disease.
+        "I'm tapering 5mg a week, should I drop 10 a week like the doctors said?",
+        "is there food I can eat after training so my body doesn't flare?",
+        "my legs are starting to change colour, is that the DM?",
+    ],
 )
 def test_asking_whether_to_be_given_a_medicine_or_whether_one_has_a_disease_is_medical(
     detector: Detector, analyzer: Analyzer, text: str
