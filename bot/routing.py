@@ -81,30 +81,34 @@ ASPECT_INTENTS = frozenset(i for i, t in TOPIC_INTENTS.items() if t in ASPECT_TO
 # The words in which a question asks for the studies themselves ("is there research showing
 # weights help?"): then the studies are what it asks, whatever exercise it names.
 RESEARCH_WORDS = re.compile(
-    r"\b(?:research|stud(?:y|ies)|evidence|proof|proven|trials?|scien(?:ce|tific))\b",
+    r"\b(?:research|stud(?:y|ies)|evidence|proof|proven|trials?|scien(?:ce|tific))\b"
+    r"|\bwhat(?:'s|\s+is)\s+(?:that|it|this)\s+based\s+on\b",
     re.IGNORECASE,
 )
 # The words in which a broad question asks how much: too much, overdoing it, (doing) enough;
 # not "strong enough to lift my grandson".
 HOW_MUCH_WORDS = re.compile(
     r"\b(?:too\s+(?:much|hard|often|long)|over\s*(?:do(?:ing|ne|es)?|did)\b"
-    r"|over[-\s]?(?:exercis\w*|train\w*)"
+    r"|over[-\s]?(?:exercis\w*|train\w*)|how\s+much\s*[?.!]*\s*$"
+    r"|(?:my|own|her|his|their|your)\s+limits?\b"
     r"|(?:do|doing|get|getting)\s+enough\b|enough\s*[?.!]*\s*$)",
     re.IGNORECASE,
 )
 # Fitting exercise into a day ("how can he fit exercise in?", "how do I fit a bit of activity
 # into her day?"): when to exercise, a question of routine; not "fit in with the class".
 FITTING_IN = re.compile(r"\bfit(?:ting)?\s+(?:\w+\s+){0,4}in(?:to)?\b(?!\s+with)", re.IGNORECASE)
-# The measures of strength training ("how many sets then?", "how heavy should I go?"): asked of
-# strength training, not of routines in general.
+# Strength training's topic: what its measures are asked of ("how many sets then?", "how heavy
+# should I go?"), not routines in general, and what exercises for a part of the body with no
+# topic of its own ("which exercises for the legs?") do.
+STRENGTHENING = "strength_training"
 STRENGTH_MEASURES = re.compile(r"\bhow\s+(?:many\s+sets|heavy)\b", re.IGNORECASE)
 # Asking whether it is too late to start ("she's 74, is it too late for her?"): how to start.
 TOO_LATE = re.compile(r"\btoo\s+(?:late|old)\b", re.IGNORECASE)
 # How soon exercise does good ("how long before it helps?", "how long before I should see
 # progress?"): its benefits, not how long a session should be.
 HOW_SOON_IT_HELPS = re.compile(
-    r"\bhow\s+(?:long|soon)\b[^?.!]*\b(?:helps?|helping|works?|see|notice|results?|progress"
-    r"|improve\w*|stronger|difference|benefit\w*)\b",
+    r"\bhow\s+(?:long|soon|quickly|fast)\b[^?.!]*\b(?:helps?|helping|works?|see|notice|results?"
+    r"|progress|improve\w*|stronger|difference|benefit\w*|comes?\s+back|coming\s+back)\b",
     re.IGNORECASE,
 )
 # Asking where to read more ("where can he read more about pacing himself?"): the resources.
@@ -335,7 +339,7 @@ class Router:
                 # subject a follow-up leans on, if any), not how long to exercise.
                 topic = TOPIC_INTENTS["ask_exercise_benefits"]
             if topic == TOPIC_INTENTS["ask_routine"] and STRENGTH_MEASURES.search(clause):
-                return self.vocabulary.topic_for("exercise_type", "strength") or topic
+                return STRENGTHENING
             # "how many days before?" after an answer on CK tests: before the test, no routine.
             if (
                 topic in ASPECT_TOPICS
@@ -359,7 +363,7 @@ class Router:
             # "which exercises for my legs?" from someone who said they have IBM: the IBM topic.
             return (
                 self._own({"myositis_type": subtype} if subtype else {})
-                or _asked_within(topic, clause)
+                or _asked_within(topic, clause, entities)
                 or topic
             )
         if intent in UNSURE_INTENTS:
@@ -404,7 +408,9 @@ class Router:
         # "and my hands?": a named kind of exercise or a body part with a topic of its own.
         if named:
             return named
-        if "professional" in entities:
+        if "professional" in (entities if focus is None else focus):
+            # Named in the question, not in the story after it ("what about boxing? my old
+            # boxing trainer pushed me hard").
             return TOPIC_INTENTS["ask_which_professional"]
         other = self._other_body_part(entities, last_topic, subtype)
         if other:
@@ -600,15 +606,22 @@ class Router:
         raise KeyError(f"no intent leads to topic '{topic}'")
 
 
-def _asked_within(broad: str, clause: str) -> str | None:
+def _asked_within(broad: str, clause: str, entities: Mapping[str, str]) -> str | None:
     """The topic a broad reading's question clause asks by its wording, if it shows one.
 
     "I exercise daily, is that too much?" asks how much, not whether at all, and "how can he fit
-    exercise in?" when; "help" read as exercise helping asks which kinds when it asks which
-    ("what exercises helped you most?"); "is it too late for her?" asks how to start.
+    exercise in?" when; "how quickly should strength come back?" asks for the benefits; "which
+    exercises for the legs?" asks for strengthening them; "help" read as exercise helping asks
+    which kinds when it asks which ("what exercises helped you most?"); "is it too late for
+    her?" asks how to start.
     """
+    if HOW_SOON_IT_HELPS.search(clause):
+        return TOPIC_INTENTS["ask_exercise_benefits"]
     if _asks_how_much(clause):
         return TOPIC_INTENTS["ask_routine"]
+    if "body_part" in entities and WHICH_EXERCISES.search(clause):
+        # "which exercises for the legs?": exercises that strengthen them.
+        return STRENGTHENING
     if broad == TOPIC_INTENTS["ask_exercise_benefits"] and WHICH_EXERCISES.search(clause):
         return TOPIC_INTENTS["ask_exercise_types"]
     if TOO_LATE.search(clause):

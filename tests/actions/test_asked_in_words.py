@@ -83,6 +83,30 @@ from tests.actions.conftest import TrackerFactory, answered_topic
             "strength_training",
         ),
         ("ask_routine", "how heavy should I go?", [], {"last_topic": "imnm"}, "strength_training"),
+        (
+            "ask_exercise_types",
+            "trainers say I'm not progressing. how quickly should strength come back?",
+            [],
+            None,
+            "exercise_benefits",
+        ),
+        (
+            "ask_exercise_safety",
+            "I read that exercise can now be considered as medicine. what's that based on?",
+            [],
+            None,
+            "research_evidence",
+        ),
+        ("ask_exercise_safety", "and rest, how much?", [], None, "routine_and_rest"),
+        ("nlu_fallback", "so how do I find my own limit?", [], None, "routine_and_rest"),
+        # A professional named in the story after the question does not decide.
+        (
+            "inform",
+            "ok. what about boxing? my old boxing trainer pushed me hard and I loved it",
+            [("professional", "rehabilitation_specialist", "trainer")],
+            {"last_topic": "strength_training"},
+            "exercise_types",
+        ),
         # Without such words the reading stands.
         ("ask_routine", "how long should each session be?", [], None, "routine_and_rest"),
         (

@@ -101,8 +101,9 @@ async def test_without_an_earlier_answer_a_follow_up_has_nothing_to_continue(
     assert payload["type"] == "small_talk"
 
 
+# Without a subtype's own topic, exercises for a part of the body are those that strengthen it.
 @pytest.mark.parametrize(
-    ("subtype", "topic"), [("IBM", "ibm"), ("JDM", "children_jdm"), ("DM", "exercise_types")]
+    ("subtype", "topic"), [("IBM", "ibm"), ("JDM", "children_jdm"), ("DM", "strength_training")]
 )
 async def test_a_broad_question_goes_to_the_remembered_subtypes_own_topic(
     make_tracker: TrackerFactory, subtype: str, topic: str
