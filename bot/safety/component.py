@@ -9,6 +9,7 @@ adds the message's `wording` (bot.nlp.language.wording), which the actions read.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,15 @@ MEDICAL_INTENT = "ask_medical"
 BOT_CHALLENGE_INTENT = "bot_challenge"
 ALARM_INTENTS = frozenset(
     {CRISIS_INTENT, WARNING_SIGN_INTENT, MEDICAL_INTENT, BOT_CHALLENGE_INTENT, FALLBACK_INTENT}
+)
+# Asking for a volunteer hands the conversation to a person: the words must ask for one ("can I
+# talk to someone?", "phone number?"); "can I do it holding onto a chair?" does not.
+HANDOFF_INTENT = "ask_human"
+ASKS_FOR_A_PERSON = re.compile(
+    r"\b(?:human|person|people|someone|somebody|anyone|anybody|volunteer|staff|agent|operator"
+    r"|nurse|team|charity|association|phone|call|ring|email|e-mail|contact|helpline|chat|talk"
+    r"|speak)\b",
+    re.IGNORECASE,
 )
 
 
@@ -123,7 +133,8 @@ class SafetyNet(GraphComponent):
         now", "choked last year, none since") is not one; a question about exercise is never a
         medical question to decline ("Would a physio be useful for dermatomyositis?"), nor a
         question about the assistant when it is addressed to "you" as forum writers do ("how did
-        you build up to walking every day?").
+        you build up to walking every day?"); nor is a request for a person one that asks for no
+        one.
         """
         name = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
         if name == CRISIS_INTENT:
@@ -133,12 +144,15 @@ class SafetyNet(GraphComponent):
         if name in (MEDICAL_INTENT, BOT_CHALLENGE_INTENT):
             # "Could resistance bands make my DM worse?", "do you get wiped out after physio?"
             return report.exercise_only
+        if name == HANDOFF_INTENT:
+            return not ASKS_FOR_A_PERSON.search(message.get(TEXT) or "")
         return False
 
     def _ordinary_intent(self, message: Message) -> tuple[str, float]:
         """The classifier's best intent that is not an alarm, or the fallback if it is unsure."""
         ranking = message.get(INTENT_RANKING_KEY) or []
-        best = next((r for r in ranking if r[INTENT_NAME_KEY] not in ALARM_INTENTS), None)
+        ruled_out = ALARM_INTENTS | {(message.get(INTENT) or {}).get(INTENT_NAME_KEY)}
+        best = next((r for r in ranking if r[INTENT_NAME_KEY] not in ruled_out), None)
         if best is None or best[PREDICTED_CONFIDENCE_KEY] < self.fallback_threshold:
             return FALLBACK_INTENT, 1.0 - self.fallback_threshold
         return best[INTENT_NAME_KEY], best[PREDICTED_CONFIDENCE_KEY]

@@ -190,6 +190,19 @@ def net(detector: Detector) -> SafetyNet:
         ("I feel like giving up", [("crisis", 0.88)], "crisis"),
         ("I don't want to be here anymore", [("crisis", 0.9)], "crisis"),
         ("my legs feel odd today", [("report_warning_sign", 0.9)], "report_warning_sign"),
+        # Asking for a person hands the conversation to a volunteer: the words must ask for one.
+        (
+            "can I do it holding onto a chair?",
+            [("ask_human", 0.5), ("inform", 0.4)],
+            "inform",
+        ),
+        # Too unsure of the rest: the fallback, which continues the topic for a follow-up.
+        (
+            "can I do it holding onto a chair?",
+            [("ask_human", 0.44), ("inform", 0.21)],
+            "nlu_fallback",
+        ),
+        ("can I talk to someone?", [("ask_human", 0.6), ("inform", 0.2)], "ask_human"),
     ],
 )
 def test_classifier_alarms_need_the_words_to_back_them(
