@@ -44,6 +44,8 @@ class Turn:
     asking: Question | None = None
     # The topics answered so far in the session, oldest first.
     answered_topics: tuple[str, ...] = ()
+    # The assistant's reply just before this message, when it was a warning sign's advice.
+    after_warning: dict[str, Any] | None = None
 
     @property
     def plain(self) -> bool:
@@ -92,7 +94,14 @@ def latest_turn(tracker: Tracker) -> Turn:
             for p in bot_payloads(tracker)
             if p.get("type") == "answer" and p.get("topic")
         ),
+        after_warning=_after_warning(tracker),
     )
+
+
+def _after_warning(tracker: Tracker) -> dict[str, Any] | None:
+    """The last reply's payload, if it was a warning sign's advice."""
+    sent = bot_payloads(tracker)
+    return sent[-1] if sent and sent[-1].get("type") == "red_flag" else None
 
 
 # Words just before a named thing that set it aside: "not just stretches", "rather than weights",

@@ -355,3 +355,17 @@ def names_an_activity(text: str) -> bool:
     """Whether a short question is on an activity, maybe one the vocabulary lacks ("kayaking?")."""
     match = ACTIVITY_QUESTION.search(question_clause(text))
     return match is not None and match.group("activity").lower() not in NOT_ACTIVITIES
+
+
+# Whether to go on exercising ("so skip the gym tonight?", "can I still go for my walk?",
+# "should I stop?"): asked straight after a warning-sign reply, that reply's advice answers it.
+GOING_ON = re.compile(
+    r"\b(?:skip|still|carry\s+on|keep\s+(?:going|at\s+it|exercising|training)|go\s+(?:to|for)"
+    r"|cancel|miss|stop|rest|tonight|today|tomorrow)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_whether_to_go_on(text: str) -> bool:
+    """Whether a short question asks whether to go on exercising now (after a warning sign)."""
+    return asks_something(text) and _short_question_like(text, GOING_ON)
