@@ -702,3 +702,11 @@ def test_asking_whether_to_be_given_a_medicine_or_whether_one_has_a_disease_is_m
     detector: Detector, analyzer: Analyzer, text: str
 ) -> None:
     assert detector.detect(analyzer.nlp(text)).medical
+
+
+def test_whether_tiredness_after_exercise_is_the_disease_is_no_medical_question(
+    detector: Detector, analyzer: Analyzer
+) -> None:
+    # However "exercise" is spelt.
+    text = "so tierd after excersize is that the myositis"
+    assert not detector.detect(analyzer.nlp(text)).medical
