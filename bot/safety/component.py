@@ -42,15 +42,24 @@ BOT_CHALLENGE_INTENT = "bot_challenge"
 ALARM_INTENTS = frozenset(
     {CRISIS_INTENT, WARNING_SIGN_INTENT, MEDICAL_INTENT, BOT_CHALLENGE_INTENT, FALLBACK_INTENT}
 )
-# Asking for a volunteer hands the conversation to a person: the words must ask for one ("can I
-# talk to someone?", "phone number?"); "can I do it holding onto a chair?" does not.
-HANDOFF_INTENT = "ask_human"
-ASKS_FOR_A_PERSON = re.compile(
-    r"\b(?:human|person|people|someone|somebody|anyone|anybody|volunteer|staff|agent|operator"
-    r"|nurse|team|charity|association|phone|call|ring|email|e-mail|contact|helpline|chat|talk"
-    r"|speak)\b",
-    re.IGNORECASE,
-)
+# Chat intents whose replies act on the conversation, and the words that must bear them out:
+# asking for a volunteer hands it to a person ("can I talk to someone?", not "can I do it
+# holding onto a chair?"); asking for more repeats the last answer at length ("tell me more",
+# not "and rest, how much?" or "she says it hurts too much most days").
+BORNE_OUT_BY = {
+    "ask_human": re.compile(
+        r"\b(?:human|person|people|someone|somebody|anyone|anybody|volunteer|staff|agent"
+        r"|operator|nurse|team|charity|association|phone|call|callback|ring|email|e-mail|contact"
+        r"|helpline"
+        r"|chat|talk|speak)\b",
+        re.IGNORECASE,
+    ),
+    "tell_me_more": re.compile(
+        r"\b(?:more|moer|details?|detailed|elaborate|explain|expand|further|go\s+on|continue"
+        r"|rest\s+of\s+(?:it|that)|long\s+version)\b",
+        re.IGNORECASE,
+    ),
+}
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -133,8 +142,8 @@ class SafetyNet(GraphComponent):
         now", "choked last year, none since") is not one; a question about exercise is never a
         medical question to decline ("Would a physio be useful for dermatomyositis?"), nor a
         question about the assistant when it is addressed to "you" as forum writers do ("how did
-        you build up to walking every day?"); nor is a request for a person one that asks for no
-        one.
+        you build up to walking every day?"); nor is a request for a person, or for more, one whose
+        words ask for neither (`BORNE_OUT_BY`).
         """
         name = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
         if name == CRISIS_INTENT:
@@ -144,8 +153,8 @@ class SafetyNet(GraphComponent):
         if name in (MEDICAL_INTENT, BOT_CHALLENGE_INTENT):
             # "Could resistance bands make my DM worse?", "do you get wiped out after physio?"
             return report.exercise_only
-        if name == HANDOFF_INTENT:
-            return not ASKS_FOR_A_PERSON.search(message.get(TEXT) or "")
+        if name in BORNE_OUT_BY:
+            return not BORNE_OUT_BY[name].search(message.get(TEXT) or "")
         return False
 
     def _ordinary_intent(self, message: Message) -> tuple[str, float]:

@@ -11,13 +11,14 @@ from typing import Any
 import pytest
 from rasa.nlu.constants import SPACY_DOCS
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.loading import load_data
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlp.analyzer import Analyzer
-from bot.safety.component import SafetyNet
+from bot.safety.component import BORNE_OUT_BY, SafetyNet
 from bot.safety.detector import Detector
 from bot.safety.lexicon import Urgency, read_lexicon
-from bot.settings import Settings
+from bot.settings import PROJECT_ROOT, Settings
 
 
 @pytest.mark.parametrize(
@@ -203,6 +204,13 @@ def net(detector: Detector) -> SafetyNet:
             "nlu_fallback",
         ),
         ("can I talk to someone?", [("ask_human", 0.6), ("inform", 0.2)], "ask_human"),
+        # Asking for more repeats the last answer: the words must ask for more.
+        (
+            "and rest, how much?",
+            [("tell_me_more", 0.68), ("ask_routine", 0.24)],
+            "nlu_fallback",
+        ),
+        ("tell me a bit more", [("tell_me_more", 0.9)], "tell_me_more"),
     ],
 )
 def test_classifier_alarms_need_the_words_to_back_them(
@@ -710,3 +718,17 @@ def test_whether_tiredness_after_exercise_is_the_disease_is_no_medical_question(
     # However "exercise" is spelt.
     text = "so tierd after excersize is that the myositis"
     assert not detector.detect(analyzer.nlp(text)).medical
+
+
+def test_the_words_that_bear_out_a_chat_intent_cover_its_training_examples() -> None:
+    """The guard never rules out what the classifier was taught the intent is."""
+    examples = [
+        m
+        for path in sorted((PROJECT_ROOT / "data" / "nlu").glob("*.yml"))
+        for m in load_data(str(path)).intent_examples
+        if m.get(INTENT) in BORNE_OUT_BY
+    ]
+    assert {m.get(INTENT) for m in examples} == set(BORNE_OUT_BY)
+    assert [
+        m.get(TEXT) for m in examples if not BORNE_OUT_BY[m.get(INTENT)].search(m.get(TEXT))
+    ] == []
