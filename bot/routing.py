@@ -402,7 +402,14 @@ class Router:
             # the mailbox and back. Where do I start?"), the classifier's next reading decides
             # ("my son with JDM used to play basketball. when can he start again?").
             second = None if label in entities else self._second_reading(intent, ranked)
-            return direct or named or continued or self._narrowed(second, own) or default
+            return (
+                direct
+                or named
+                or continued
+                or self._narrowed(second, own)
+                or _asked_within(default, clause, entities)
+                or default
+            )
         if intent != FOLLOW_UP_INTENT:
             return None
         # "and my hands?": a named kind of exercise or a body part with a topic of its own.

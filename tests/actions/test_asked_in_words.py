@@ -90,6 +90,14 @@ from tests.actions.conftest import TrackerFactory, answered_topic
             None,
             "exercise_benefits",
         ),
+        # Read as a question on a kind of exercise that names none, too.
+        (
+            "ask_exercise_type",
+            "they don't get what myositis does to muscles. how quickly should strength come back?",
+            [],
+            None,
+            "exercise_benefits",
+        ),
         (
             "ask_exercise_safety",
             "I read that exercise can now be considered as medicine. what's that based on?",
