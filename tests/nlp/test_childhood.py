@@ -1,4 +1,4 @@
-"""Dermatomyositis said of a child is juvenile dermatomyositis."""
+"""Dermatomyositis said of a child is juvenile dermatomyositis, and JDM in an adult is DM."""
 
 from __future__ import annotations
 
@@ -30,8 +30,23 @@ def test_dermatomyositis_in_a_child_is_jdm(text: str) -> None:
         ("IBM", "my son says my IBM is getting worse"),
         ("DM", "I have DM, is 5 minutes of walking enough at 10 am?"),
         ("DM", "with DM my plan is 3 sets twice a week"),
+        # The writer's own dermatomyositis, though a child is named.
+        ("DM", "my DM showed up right after I had my daughter, when can I start exercising?"),
+        ("JDM", "our 9 year old has JDM, can she swim?"),
+        ("JDM", "im 16 with JM and my friends all do sport"),
         (None, "my little girl loves swimming"),
     ],
 )
 def test_other_subtypes_and_adults_keep_theirs(subtype: str | None, text: str) -> None:
     assert subtype_meant(subtype, text) == subtype
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "had JDM since I was 14 and I'm 30 now. how am I meant to exercise on bad days?",
+        "I was diagnosed with JDM at 19, which they said was rare for the age",
+    ],
+)
+def test_jdm_in_an_adult_is_answered_as_dm(text: str) -> None:
+    assert subtype_meant("JDM", text) == "DM"
