@@ -112,13 +112,14 @@ SET_ASIDE = re.compile(
     re.IGNORECASE,
 )
 # Walking as an ability, not as exercise: "I can walk to the mailbox and that's it", "stay
-# walking longer", "she can barely walk", "she won't walk very far", "the way I walk". A
+# walking longer", "she can barely walk", "she won't walk very far", "the way I walk", "could
+# physical therapy get her walking again?". A
 # statement of what someone can still do says how able they are (starting out, what exercise can
 # do), so it must not send the message to aerobic exercise. A question about walking inverts
 # ("can I walk?"): not matched.
 ABILITY_BEFORE = re.compile(
     r"\b(?:can(?:'t|not)?|could(?:n't)?|won't|wouldn't|will\s+not|able\s+to|unable\s+to|stay"
-    r"|still|barely|hardly"
+    r"|still|barely|hardly|get\s+(?:her|him|me|them|you|us)"
     r"|(?:the\s+way|how)\s+(?:i|you|he|she|we|they))\s+$",
     re.IGNORECASE,
 )

@@ -15,9 +15,10 @@ VALUES = {
     "stretch": "stretching",
     "weights": "strength",
     "PM": "PM",
+    "IBM": "IBM",
     "physio": "physiotherapist",
 }
-LABELS = {"PM": "myositis_type", "physio": "professional"}
+LABELS = {"PM": "myositis_type", "IBM": "myositis_type", "physio": "professional"}
 
 
 async def topic_of(
@@ -68,6 +69,12 @@ async def topic_of(
             ["ask_exercise_safety", "ask_exercise_type"],
             ["walk", "PM"],
             "exercise_safety",
+        ),
+        (
+            "she has IBM and is in a powerchair, could physical therapy get her walking again??",
+            ["ask_exercise_benefits", "ask_exercise_type"],
+            ["walking", "IBM"],
+            "ibm",
         ),
         # A question about walking is still about walking.
         (
