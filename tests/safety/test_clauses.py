@@ -704,6 +704,7 @@ def test_keeping_a_flare_or_weakness_away_or_a_flare_that_could_come_is_no_sign(
         "I'm tapering 5mg a week, should I drop 10 a week like the doctors said?",
         "is there food I can eat after training so my body doesn't flare?",
         "my legs are starting to change colour, is that the DM?",
+        "is the plaquenil going to do anything for my muscles or is it just for the skin?",
     ],
 )
 def test_asking_whether_to_be_given_a_medicine_or_whether_one_has_a_disease_is_medical(
