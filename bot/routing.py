@@ -407,6 +407,8 @@ class Router:
                 or named
                 or continued
                 or self._narrowed(second, own)
+                # "she has IBM, could physical therapy get her walking again?"
+                or own
                 or _asked_within(default, clause, entities)
                 or default
             )

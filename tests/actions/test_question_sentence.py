@@ -76,6 +76,13 @@ async def topic_of(
             ["walking", "IBM"],
             "ibm",
         ),
+        # Read as a question on a kind of exercise, which it no longer names: the subtype's topic.
+        (
+            "she has IBM and is in a powerchair, could physical therapy get her walking again??",
+            ["ask_exercise_type", "inform"],
+            ["walking", "IBM"],
+            "ibm",
+        ),
         # A question about walking is still about walking.
         (
             "can I walk every day with PM?",
