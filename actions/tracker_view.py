@@ -69,6 +69,7 @@ def latest_turn(tracker: Tracker) -> Turn:
     subtype = entities.get("myositis_type") or tracker.get_slot("myositis_type")
     ranking = [r for r in message.get("intent_ranking") or [] if r.get("name") != FALLBACK_INTENT]
     wording = message.get("wording") or {}
+    sent = bot_payloads(tracker)
     return Turn(
         intent=(message.get("intent") or {}).get("name") or "",
         text="" if text.startswith("/") else text,
@@ -90,18 +91,11 @@ def latest_turn(tracker: Tracker) -> Turn:
         question="" if text.startswith("/") else text if span is None else text[span[0] : span[1]],
         asking=_asking(text, spans, found),
         answered_topics=tuple(
-            str(p["topic"])
-            for p in bot_payloads(tracker)
-            if p.get("type") == "answer" and p.get("topic")
+            str(p["topic"]) for p in sent if p.get("type") == "answer" and p.get("topic")
         ),
-        after_warning=_after_warning(tracker),
+        # The last reply's payload, if it was a warning sign's advice.
+        after_warning=sent[-1] if sent and sent[-1].get("type") == "red_flag" else None,
     )
-
-
-def _after_warning(tracker: Tracker) -> dict[str, Any] | None:
-    """The last reply's payload, if it was a warning sign's advice."""
-    sent = bot_payloads(tracker)
-    return sent[-1] if sent and sent[-1].get("type") == "red_flag" else None
 
 
 # Words just before a named thing that set it aside: "not just stretches", "rather than weights",
@@ -113,10 +107,9 @@ SET_ASIDE = re.compile(
 )
 # Walking as an ability, not as exercise: "I can walk to the mailbox and that's it", "stay
 # walking longer", "she can barely walk", "she won't walk very far", "the way I walk", "could
-# physical therapy get her walking again?". A
-# statement of what someone can still do says how able they are (starting out, what exercise can
-# do), so it must not send the message to aerobic exercise. A question about walking inverts
-# ("can I walk?"): not matched.
+# physical therapy get her walking again?". A statement of what someone can still do says how
+# able they are (starting out, what exercise can do), so it must not send the message to aerobic
+# exercise. A question about walking inverts ("can I walk?"): not matched.
 ABILITY_BEFORE = re.compile(
     r"\b(?:can(?:'t|not)?|could(?:n't)?|won't|wouldn't|will\s+not|able\s+to|unable\s+to|stay"
     r"|still|barely|hardly|get\s+(?:her|him|me|them|you|us)"

@@ -31,7 +31,8 @@ AGE = re.compile(
 # An adult's age stated bare: "she is 34", "diagnosed at 45", "I'm 23" (never evidence of a
 # child: "is 5 minutes enough?").
 STATED_AGE = re.compile(
-    r"\b(?:is|at|i'?m|i\s+am)\s+(\d{2})\b(?!\s*(?:%|(?:percent|min|mins|minutes|secs?|seconds|reps|sets|times"
+    r"\b(?:is|at|i'?m|i\s+am)\s+(\d{2})\b"
+    r"(?!\s*(?:%|(?:percent|min|mins|minutes|secs?|seconds|reps|sets|times"
     r"|kgs?|lbs?|pounds|km|miles|degrees|weeks?|days?|months?|hours?|am|pm)\b))",
     re.IGNORECASE,
 )

@@ -50,8 +50,7 @@ BORNE_OUT_BY = {
     "ask_human": re.compile(
         r"\b(?:human|person|people|someone|somebody|anyone|anybody|volunteer|staff|agent"
         r"|operator|nurse|team|charity|association|phone|call|callback|ring|email|e-mail|contact"
-        r"|helpline"
-        r"|chat|talk|speak)\b",
+        r"|helpline|chat|talk|speak)\b",
         re.IGNORECASE,
     ),
     "tell_me_more": re.compile(
