@@ -95,6 +95,8 @@ def test_the_content_reviews_probes(
         "never had dark urine",
         "had a chest infection in March, all cleared up",
         "I choked up watching the conference video",
+        # The water's or the room's temperature is no fever.
+        "does the water temperature matter? she feels the cold",
     ],
 )
 def test_negated_past_and_idioms_are_not_flagged(
