@@ -104,10 +104,11 @@ STRENGTHENING = "strength_training"
 STRENGTH_MEASURES = re.compile(r"\bhow\s+(?:many\s+sets|heavy)\b", re.IGNORECASE)
 # Asking whether it is too late to start ("she's 74, is it too late for her?"): how to start.
 TOO_LATE = re.compile(r"\btoo\s+(?:late|old)\b", re.IGNORECASE)
-# How soon exercise does good ("how long before it helps?", "how long before I should see
-# progress?"): its benefits, not how long a session should be.
+# How soon exercise does good ("how long before it helps?", "how soon would I feel it working?"):
+# its benefits, whose entry tells how soon the studies saw gains, not how long a session should be.
 HOW_SOON_IT_HELPS = re.compile(
-    r"\bhow\s+(?:long|soon|quickly|fast)\b[^?.!]*\b(?:helps?|helping|works?|see|notice|results?"
+    r"\bhow\s+(?:long|soon|quickly|fast)\b[^?.!]*\b(?:helps?|helping|works?|working|see|notice"
+    r"|results?"
     r"|progress|improve\w*|stronger|difference|benefit\w*|comes?\s+back|coming\s+back)\b",
     re.IGNORECASE,
 )
@@ -335,9 +336,9 @@ class Router:
         if intent in TOPIC_INTENTS:
             topic = TOPIC_INTENTS[intent]
             if topic == TOPIC_INTENTS["ask_routine"] and HOW_SOON_IT_HELPS.search(clause):
-                # "how long before it helps?" asks when the good comes: its benefits (for the
-                # subject a follow-up leans on, if any), not how long to exercise.
-                topic = TOPIC_INTENTS["ask_exercise_benefits"]
+                # "how long before it helps?" asks when the good comes, after any kind of
+                # exercise: its benefits, not how long to exercise.
+                return TOPIC_INTENTS["ask_exercise_benefits"]
             if topic == TOPIC_INTENTS["ask_routine"] and STRENGTH_MEASURES.search(clause):
                 return STRENGTHENING
             # "how many days before?" after an answer on CK tests: before the test, no routine.
@@ -428,6 +429,9 @@ class Router:
             return last_topic or self.vocabulary.topic_for(
                 "myositis_type", entities["myositis_type"]
             )
+        if HOW_SOON_IT_HELPS.search(clause):
+            # "how soon would I feel it working?" after an answer on a kind of exercise.
+            return TOPIC_INTENTS["ask_exercise_benefits"]
         # "how do I know if she's overdoing it?" after an answer on strength: how much (the
         # aspect the classifier saw next), not strength again; but "how many days before?" after
         # an answer on CK tests is still about the test.

@@ -43,13 +43,27 @@ from tests.actions.conftest import TrackerFactory, answered_topic
             None,
             "exercise_benefits",
         ),
-        # A follow-up leaning on the subject stays on it.
+        # After any kind of exercise: the benefits entry tells how soon the studies saw gains.
         (
             "ask_routine",
             "how long before it helps?",
             [],
             {"last_topic": "hydrotherapy"},
-            "hydrotherapy",
+            "exercise_benefits",
+        ),
+        (
+            "ask_routine",
+            "and how long before I'd notice anything?",
+            [],
+            {"last_topic": "aerobic_exercise"},
+            "exercise_benefits",
+        ),
+        (
+            "inform",
+            "how soon would I feel it working?",
+            [],
+            {"last_topic": "exercise_types"},
+            "exercise_benefits",
         ),
         (
             "ask_pain_fatigue_ck",
