@@ -57,6 +57,10 @@ from bot.settings import Settings
         ("is eccentric exercise bad for me", {("exercise_type", "strength")}),
         ("sit to stands?", {("exercise_type", "strength")}),
         ("can I go back to body pump?", {("exercise_type", "strength")}),
+        (
+            "are stair exercises a good idea for my legs?",
+            {("exercise_type", "strength"), ("body_part", "legs")},
+        ),
         ("should I keep lifting at the gym in the meantime?", {("exercise_type", "strength")}),
         ("a gentle warm up in my chair", {("exercise_type", "stretching")}),
         ("something about my blood results", {("concern", "ck")}),
