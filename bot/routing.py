@@ -134,6 +134,19 @@ HELPS_SOMEONE = re.compile(
 WHICH_EXERCISES = re.compile(
     r"\b(?:what|which)\s+(?:(?:kinds?|sorts?|types?)\s+of\s+)?exercises?\b", re.IGNORECASE
 )
+# Asking for exercises for something ("whats the best exercise for...?", "any exercises to...?").
+EXERCISES_FOR = re.compile(
+    r"\b(?:best|good|any|some)\s+exercises?\b|\bexercises?\s+(?:for|to|that)\b", re.IGNORECASE
+)
+# The everyday moves weak thigh and hip muscles make hard: getting up out of a chair or off the
+# floor, climbing stairs. Exercises for them are strengthening exercises.
+EVERYDAY_MOVES = re.compile(
+    r"\b(?:get(?:ting)?|stand(?:ing)?|push(?:ing)?)\s+(?:(?:myself|herself|himself|her|him)\s+)?"
+    r"up\s+(?:out\s+of|from|off)\b"
+    r"|\bout\s+of\s+(?:a|the|my|her|his|low)\s+(?:\w+\s+)?(?:chairs?|seats?|car|bed)\b"
+    r"|\b(?:up|climb(?:ing)?)\s+(?:the\s+|a\s+flight\s+of\s+)?stairs\b",
+    re.IGNORECASE,
+)
 # Topics that answer a condition on whatever is being discussed ("and on steroids?", "is that ok
 # in a flare?"): after one, "how do we build her back up?" is still about the subject before it.
 CONDITION_TOPICS = frozenset({"flares_and_steroids"})
@@ -624,16 +637,19 @@ def _asked_within(broad: str, clause: str, entities: Mapping[str, str]) -> str |
 
     "I exercise daily, is that too much?" asks how much, not whether at all, and "how can he fit
     exercise in?" when; "how quickly should strength come back?" asks for the benefits; "which
-    exercises for the legs?" asks for strengthening them; "help" read as exercise helping asks
-    which kinds when it asks which ("what exercises helped you most?"); "is it too late for
-    her?" asks how to start.
+    exercises for the legs?" or for getting out of a chair asks for strengthening; "help" read
+    as exercise helping asks which kinds when it asks which ("what exercises helped you
+    most?"); "is it too late for her?" asks how to start.
     """
     if HOW_SOON_IT_HELPS.search(clause):
         return TOPIC_INTENTS["ask_exercise_benefits"]
     if _asks_how_much(clause):
         return TOPIC_INTENTS["ask_routine"]
-    if "body_part" in entities and WHICH_EXERCISES.search(clause):
-        # "which exercises for the legs?": exercises that strengthen them.
+    if ("body_part" in entities or EVERYDAY_MOVES.search(clause)) and (
+        WHICH_EXERCISES.search(clause) or EXERCISES_FOR.search(clause)
+    ):
+        # "which exercises for the legs?", "the best exercise for getting up out of a chair?":
+        # exercises that strengthen them.
         return STRENGTHENING
     if broad == TOPIC_INTENTS["ask_exercise_benefits"] and WHICH_EXERCISES.search(clause):
         return TOPIC_INTENTS["ask_exercise_types"]

@@ -129,6 +129,21 @@ from tests.actions.conftest import TrackerFactory, answered_topic
             {"last_topic": "strength_training"},
             "exercise_types",
         ),
+        # Exercises for the everyday moves weak thighs make hard are strengthening exercises.
+        (
+            "ask_exercise_types",
+            "PM for a year. what's the best exercise for standing up from a low sofa?",
+            [],
+            None,
+            "strength_training",
+        ),
+        (
+            "ask_exercise_benefits",
+            "are there any exercises that would make climbing the stairs easier for my dad?",
+            [],
+            None,
+            "strength_training",
+        ),
         # Without such words the reading stands.
         ("ask_routine", "how long should each session be?", [], None, "routine_and_rest"),
         (
