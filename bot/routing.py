@@ -147,6 +147,11 @@ EVERYDAY_MOVES = re.compile(
     r"|\b(?:up|climb(?:ing)?)\s+(?:the\s+|a\s+flight\s+of\s+)?stairs\b",
     re.IGNORECASE,
 )
+# Asking whether an everyday activity counts as exercise ("does an hour of weeding count as my
+# exercise?", "would playing guitar count?"): the kinds of exercise answer it.
+COUNTS_AS_EXERCISE = re.compile(
+    r"\bcounts?\s+(?:as|towards?)\b|\bcount\s*[?.!]*\s*$", re.IGNORECASE
+)
 # Topics that answer a condition on whatever is being discussed ("and on steroids?", "is that ok
 # in a flare?"): after one, "how do we build her back up?" is still about the subject before it.
 CONDITION_TOPICS = frozenset({"flares_and_steroids"})
@@ -311,6 +316,12 @@ class Router:
                 return TOPIC_INTENTS["ask_resources"]
             if "professional" in entities and FINDS_SOMEONE.search(clause):
                 return TOPIC_INTENTS["ask_which_professional"]
+            if COUNTS_AS_EXERCISE.search(clause) and not self._named(
+                entities if focus is None else focus
+            ):
+                # An activity no kind of exercise names ("does weeding count?"): the kinds, or
+                # the subtype's own topic for someone who has one.
+                return self._own(entities) or self._kinds_for(subtype)
         if (
             last_topic is not None
             and intent in UNPLACED | CHAT_FOLLOW_UPS | {FOLLOW_UP_INTENT}

@@ -144,6 +144,15 @@ from tests.actions.conftest import TrackerFactory, answered_topic
             None,
             "strength_training",
         ),
+        # Whether an everyday activity counts as exercise: the kinds of exercise.
+        (
+            "ask_exercise_benefits",
+            "I spent all morning hoovering and changing beds. does that count as exercise?",
+            [],
+            None,
+            "exercise_types",
+        ),
+        ("nlu_fallback", "would knitting count?", [], {"myositis_type": "IBM"}, "ibm"),
         # Without such words the reading stands.
         ("ask_routine", "how long should each session be?", [], None, "routine_and_rest"),
         (
