@@ -45,6 +45,7 @@ async def _reply(
         (ActionAnswer(), "ask_exercise_safety", "is it safe for my son as well? he's 9", "pilates"),
         (ActionAnswer(), "ask_exercise_type", "would it be ok for my daughter too", "hydrotherapy"),
         (ActionAnswer(), "ask_subtype", "and is it the same for kids?", "stretching"),
+        (ActionAnswer(), "ask_exercise_safety", "could I join the same class myself?", "pilates"),
     ],
 )
 async def test_a_question_leaning_on_the_last_answer_continues_its_topic(

@@ -44,6 +44,7 @@ def test_the_asking_clause_is_judged_not_the_detail_after_it(text: str, clause: 
         "is there a gentler version?",
         "could I cycle instead?",
         "and do they make any real difference or is it all pointless?",  # 12 words
+        "I've got polymyositis myself, could I join the same class?",
     ],
 )
 def test_a_short_question_that_points_back_or_joins_on_joins_on(text: str) -> None:
