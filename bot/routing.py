@@ -147,6 +147,15 @@ EVERYDAY_MOVES = re.compile(
     r"|\b(?:up|climb(?:ing)?)\s+(?:the\s+|a\s+flight\s+of\s+)?stairs\b",
     re.IGNORECASE,
 )
+# Days when the disease is worse ("and on the bad days?", "what do I do on days like that?"):
+# planning exercise around them is a question of routine and rest.
+BAD_DAYS = re.compile(
+    r"\b(?:bad|off|rough|worse|tired|low)\s+days?\b|\bdays?\s+like\s+(?:that|this|those)\b",
+    re.IGNORECASE,
+)
+# A body part told to be weak in a follow-up ("what about the swing, my shoulders are still
+# weak?"): strengthening it is what is asked.
+WEAK = re.compile(r"\bweak(?:er|ness)?\b", re.IGNORECASE)
 # Asking whether an everyday activity counts as exercise ("does an hour of weeding count as my
 # exercise?", "would playing guitar count?"): the kinds of exercise answer it.
 COUNTS_AS_EXERCISE = re.compile(
@@ -456,6 +465,10 @@ class Router:
         if HOW_SOON_IT_HELPS.search(clause):
             # "how soon would I feel it working?" after an answer on a kind of exercise.
             return TOPIC_INTENTS["ask_exercise_benefits"]
+        if BAD_DAYS.search(clause):
+            return TOPIC_INTENTS["ask_routine"]
+        if "body_part" in (entities if focus is None else focus) and WEAK.search(text):
+            return STRENGTHENING
         # "how do I know if she's overdoing it?" after an answer on strength: how much (the
         # aspect the classifier saw next), not strength again; but "how many days before?" after
         # an answer on CK tests is still about the test.
@@ -646,15 +659,16 @@ class Router:
 def _asked_within(broad: str, clause: str, entities: Mapping[str, str]) -> str | None:
     """The topic a broad reading's question clause asks by its wording, if it shows one.
 
-    "I exercise daily, is that too much?" asks how much, not whether at all, and "how can he fit
-    exercise in?" when; "how quickly should strength come back?" asks for the benefits; "which
-    exercises for the legs?" or for getting out of a chair asks for strengthening; "help" read
-    as exercise helping asks which kinds when it asks which ("what exercises helped you
-    most?"); "is it too late for her?" asks how to start.
+    "I exercise daily, is that too much?" asks how much, not whether at all, "how can he fit
+    exercise in?" when, and "what do I do on bad days?" how to plan around them; "how quickly
+    should strength come back?" asks for the benefits; "which exercises for the legs?" or for
+    getting out of a chair asks for strengthening; "help" read as exercise helping asks which
+    kinds when it asks which ("what exercises helped you most?"); "is it too late for her?" asks
+    how to start.
     """
     if HOW_SOON_IT_HELPS.search(clause):
         return TOPIC_INTENTS["ask_exercise_benefits"]
-    if _asks_how_much(clause):
+    if _asks_how_much(clause) or BAD_DAYS.search(clause):
         return TOPIC_INTENTS["ask_routine"]
     if ("body_part" in entities or EVERYDAY_MOVES.search(clause)) and (
         WHICH_EXERCISES.search(clause) or EXERCISES_FOR.search(clause)

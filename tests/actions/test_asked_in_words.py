@@ -153,6 +153,29 @@ from tests.actions.conftest import TrackerFactory, answered_topic
             "exercise_types",
         ),
         ("nlu_fallback", "would knitting count?", [], {"myositis_type": "IBM"}, "ibm"),
+        # Bad days are planned around: routine and rest.
+        (
+            "inform",
+            "and on the rough days?",
+            [],
+            {"last_topic": "exercise_types"},
+            "routine_and_rest",
+        ),
+        (
+            "ask_exercise_safety",
+            "some weeks I'm wiped out. should I still do the exercises on days like that?",
+            [],
+            None,
+            "routine_and_rest",
+        ),
+        # A body part told weak in a follow-up: strengthening it.
+        (
+            "inform",
+            "and for the backswing, my shoulders are weak",
+            [("body_part", "arms", "shoulders")],
+            {"last_topic": "exercise_types"},
+            "strength_training",
+        ),
         # Without such words the reading stands.
         ("ask_routine", "how long should each session be?", [], None, "routine_and_rest"),
         (
