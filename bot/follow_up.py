@@ -14,9 +14,11 @@ import re
 from bot.nlp.childhood import CHILDREN
 
 # A pronoun or determiner that points back ("how do I get it?", "show me some", "could I join
-# the same class?"). "it" before "to" is no pointer: "is it safe to exercise?" asks afresh.
+# the same class?"). "it" before "to" is no pointer: "is it safe to exercise?" asks afresh, and
+# neither is "the same week as my infusion".
 POINTS_BACK = re.compile(
-    r"\b(?:it(?!\s+(?:\w+\s+){0,2}to\b)|that|this|they|them|those|these|ones|same"
+    r"\b(?:it(?!\s+(?:\w+\s+){0,2}to\b)|that|this|they|them|those|these|ones"
+    r"|same(?!\s+(?:\w+\s+)?as\b)"
     # "show me some", "which one?", "some of those": pronouns; "some support", "one exercise":
     # determiners of a noun, pointing at nothing said before.
     r"|(?:some|one)(?!\s+(?!(?:of|more|too|as|then|again|now|please|other|else|i|you|he|she"

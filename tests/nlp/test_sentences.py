@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.nlp.sentences import asking_spans, sentence_spans
+from bot.nlp.sentences import asked_spans, asking_spans, sentence_spans
 
 
 @pytest.mark.parametrize(
@@ -26,3 +26,11 @@ def test_only_the_asking_sentences_of_a_longer_message_are_asking() -> None:
 
     assert [text[a:b].strip() for a, b in asking_spans(text)] == ["Is that enough?"]
     assert asking_spans("is that enough?") == []
+
+
+def test_a_question_comparing_with_the_same_does_not_point_back() -> None:
+    text = "I still have IVIG infusions. Is it ok to work out the same week as an infusion?"
+
+    assert [text[a:b].strip() for a, b in asked_spans(text)] == [
+        "Is it ok to work out the same week as an infusion?"
+    ]
