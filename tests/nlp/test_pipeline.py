@@ -56,6 +56,9 @@ from bot.settings import Settings
         ("is ab work ok", {("exercise_type", "strength")}),
         ("is eccentric exercise bad for me", {("exercise_type", "strength")}),
         ("sit to stands?", {("exercise_type", "strength")}),
+        ("group fitness classes??", {("exercise_type", "other_activity")}),
+        ("can I go back to squash?", {("exercise_type", "other_activity")}),
+        ("walking football with my mates?", {("exercise_type", "aerobic")}),
         ("can I go back to body pump?", {("exercise_type", "strength")}),
         (
             "are stair exercises a good idea for my legs?",
