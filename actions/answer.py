@@ -35,6 +35,10 @@ class ActionAnswer(ReplyAction):
         With several questions, the main one (`Router.main_question`) is the focus, so that its
         words, not those of the other questions, outrank the intent.
         """
+        if turn.language is not None:
+            # "mag ik zwemmen in warm water?" names the pool in English words, but an answer in
+            # English is no answer: the line in the reader's language, with the emergency number.
+            return fallback(guide, turn), []
         not_covered = guide.not_covered(turn.question, turn.text)
         if not_covered is not None:
             return not_covered, []

@@ -227,6 +227,18 @@ async def test_another_language_gets_a_line_in_that_language(
     assert message["custom"]["disclaimers"] == ["consult_doctor", "pregnancy"]
 
 
+async def test_another_language_is_told_so_though_it_names_an_exercise_in_english_words(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    text = "mag mijn dochter met myositis gewoon zwemmen, of is dat te zwaar voor haar spieren?"
+    tracker = make_tracker("ask_exercise_type", text, {"exercise_type": "hydrotherapy"})
+    await ActionAnswer().run(dispatcher, tracker, {})
+
+    (message,) = dispatcher.messages
+    assert message["custom"]["type"] == "fallback"
+    assert message["custom"]["language"] == "nl"
+
+
 async def test_the_language_comes_from_the_parse_not_from_the_action_server(
     make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
 ) -> None:
