@@ -16,6 +16,8 @@ import string
 from functools import lru_cache
 from typing import Any
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 
 def _lookups(name: str) -> Any:
     """One English table of spacy-lookups-data ("en_<name>.json.gz"), parsed."""
@@ -25,9 +27,14 @@ def _lookups(name: str) -> Any:
 
 @lru_cache(maxsize=1)
 def english_words() -> frozenset[str]:
-    """Return the lower-case English words of spacy-lookups-data (lemmas and inflections)."""
+    """Return the lower-case English words of spacy-lookups-data (lemmas and inflections).
+
+    The lemma tables hold content words only, so spaCy's English stop words ("what", "the",
+    "about") are added: without them "what about kayaking?" reads as mostly not English.
+    """
     index, lookup = _lookups("lemma_index"), _lookups("lemma_lookup")
     words = {w for by_pos in index.values() for w in by_pos} | set(lookup) | set(lookup.values())
+    words |= STOP_WORDS
     return frozenset(w.lower() for w in words if w.isalpha())
 
 
