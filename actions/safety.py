@@ -17,6 +17,7 @@ from bot.follow_up import (
     about_the_medicine,
     adds_a_condition,
     joins_on,
+    leans_back,
     tells_a_steroid_condition,
 )
 from bot.guide import Guide
@@ -35,7 +36,10 @@ class ActionSafety(ReplyAction):
     classifier thinks a warning sign was reported, the action asks one short question instead of
     guessing an urgency, unless the message is a question on a subject our sources leave out
     ("should I train my breathing muscles?"), with no sign the rules found even in a hypothetical
-    clause: that gets the "not covered" reply, which also says where to get help now.
+    clause: that gets the "not covered" reply, which also says where to get help now. Nor does a
+    short question leaning on an answer just given, in which the rules found no sign at all ("she
+    feels the cold terribly, does the water temperature matter?" after an answer on the pool):
+    the classifier read unfamiliar words as alarm, and the question continues the subject.
     """
 
     action_name = "action_safety"
@@ -55,6 +59,10 @@ class ActionSafety(ReplyAction):
             not_covered = guide.not_covered(turn.question, turn.text)
             if not_covered is not None:
                 return not_covered, []
+            if (turn.last_topic or turn.answered_topics) and leans_back(turn.text):
+                return ActionAnswer().respond(
+                    guide, replace(turn, intent=FOLLOW_UP_INTENT), tracker
+                )
         return composer.clarify_warning_sign(), []
 
 

@@ -217,6 +217,36 @@ async def test_classifier_alone_gets_a_clarifying_question(
     assert payloads[3] == "/deny"
 
 
+async def test_a_question_leaning_on_an_answer_with_no_sign_found_continues_it(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = make_tracker(
+        "report_warning_sign",
+        "he hates the cold. does the water temperature matter for him?",
+        slots={"last_topic": "hydrotherapy"},
+    )
+    await ActionSafety().run(dispatcher, tracker, {})
+
+    (message,) = dispatcher.messages
+    assert message["custom"]["type"] == "answer"
+    assert message["custom"]["topic"] == "hydrotherapy"
+
+
+async def test_a_question_leaning_on_an_answer_with_a_sign_found_is_a_sign(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    safety = {"crisis": False, "urgency": "same_day", "signs": ["fever_infection"], "sources": []}
+    tracker = make_tracker(
+        "report_warning_sign",
+        "I've a temperature of 38, is that ok?",
+        safety=safety,
+        slots={"last_topic": "hydrotherapy"},
+    )
+    await ActionSafety().run(dispatcher, tracker, {})
+
+    assert dispatcher.messages[0]["custom"]["type"] == "red_flag"
+
+
 async def test_clarify_button_gives_the_safety_reply(
     make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
 ) -> None:
