@@ -152,6 +152,17 @@ WHETHER_IT_MATTERS = re.compile(
     r"|(?:be\s+)?(?:a|an)\s+(?:problem|issue))\b",
     re.IGNORECASE,
 )
+# Asking whether what was just told changes the answer ("does that change things?", "would you tell
+# me something different if it's IBM?", "same advice for him?").
+CHANGES_THE_ANSWER = re.compile(
+    r"\b(?:does|would|will|could|can|might)\s+(?:that|this|it)\s+(?:change|alter)\s+(?:things"
+    r"|anything|(?:your|the)\s+(?:answer|advice))\b"
+    r"|\b(?:would|will|do)\s+you\s+(?:tell|say|give)\s+(?:me\s+)?(?:something|anything)\s+"
+    r"(?:different|else)\b"
+    r"|\bis\s+(?:the|your)\s+(?:answer|advice)\s+(?:any\s+)?different\b"
+    r"|\bsame\s+(?:advice|answer)\b",
+    re.IGNORECASE,
+)
 # Taking more or less of a medicine ("should she take more or less of it?", "can I take extra
 # on training days?"), not more of something named ("take more rest days").
 TAKE_MORE_OR_LESS = (
@@ -259,6 +270,15 @@ def asks_about_a_dose(text: str) -> bool:
     Being on a dose is a condition, not such a question ("even on a high dose?").
     """
     return NAMES_A_DOSE.search(ON_A_DOSE.sub(" ", text)) is not None
+
+
+def asks_whether_it_changes(text: str) -> bool:
+    """Whether a message asks whether what it tells changes the answer just given.
+
+    "sorry, it's actually IMNM now, they redid the biopsy. does that change things?" corrects
+    the subtype and asks for the answer again, for the subtype now named.
+    """
+    return CHANGES_THE_ANSWER.search(question_clause(text)) is not None
 
 
 def adds_a_condition(text: str) -> bool:

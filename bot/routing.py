@@ -17,6 +17,7 @@ from bot.follow_up import (
     asks_for_another,
     asks_something,
     asks_what_to_do,
+    asks_whether_it_changes,
     before_or_after_it,
     joins_on,
     leans_back,
@@ -325,6 +326,10 @@ class Router:
                 return TOPIC_INTENTS["ask_resources"]
             if "professional" in entities and FINDS_SOMEONE.search(clause):
                 return TOPIC_INTENTS["ask_which_professional"]
+            if "myositis_type" in entities and last_topic and asks_whether_it_changes(text):
+                # A subtype corrected or added ("it's actually IMNM now, does that change
+                # things?"): its own topic, or the last one again, tailored to it.
+                return self._own(entities) or last_topic
             if COUNTS_AS_EXERCISE.search(clause) and not self._named(
                 entities if focus is None else focus
             ):

@@ -176,6 +176,21 @@ from tests.actions.conftest import TrackerFactory, answered_topic
             {"last_topic": "exercise_types"},
             "strength_training",
         ),
+        # A subtype corrected: its own topic, or the last one again for it.
+        (
+            "ask_routine",
+            "they changed it to IBM years ago. would you tell me something different?",
+            [("myositis_type", "IBM", "IBM")],
+            {"last_topic": "aerobic_exercise"},
+            "ibm",
+        ),
+        (
+            "ask_pain_fatigue_ck",
+            "oh and it's polymyositis, does that change anything?",
+            [("myositis_type", "PM", "polymyositis")],
+            {"last_topic": "hydrotherapy"},
+            "hydrotherapy",
+        ),
         # Without such words the reading stands.
         ("ask_routine", "how long should each session be?", [], None, "routine_and_rest"),
         (
