@@ -16,6 +16,7 @@ from bot.compose import Reply
 from bot.follow_up import (
     about_the_medicine,
     adds_a_condition,
+    asks_whether_it_changes,
     joins_on,
     leans_back,
     tells_a_steroid_condition,
@@ -105,7 +106,8 @@ def exercise_follow_up(turn: Turn, tracker: Tracker) -> str | None:
     medicine in it), continues the subject, unless a medicine was named earlier ("should I stop
     then?" after "I'm on methotrexate, can I swim?" may mean the medicine). A question about the
     medicine itself ("how quickly can I come off it?", "should I lower my dose?") is still
-    declined.
+    declined. A corrected subtype told with the test that showed it ("it's actually IMNM, the
+    biopsy said so. does that change things?") asks for the exercise answer again.
     """
     if not (turn.last_topic or turn.answered_topics) or not turn.text:
         return None
@@ -115,6 +117,10 @@ def exercise_follow_up(turn: Turn, tracker: Tracker) -> str | None:
     if about_the_medicine(turn.question or turn.text):
         return None
     if turn.safety.get("medical"):
+        if "myositis_type" in turn.entities and asks_whether_it_changes(turn.text):
+            # "it's actually IMNM now, they redid the biopsy. does that change things?": the
+            # diagnosis is told, and the exercise answer asked again for it.
+            return FOLLOW_UP_INTENT
         if not adds_a_condition(turn.text):
             return None
         return next(

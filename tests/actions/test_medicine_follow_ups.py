@@ -254,3 +254,21 @@ async def test_a_steroid_condition_told_with_its_taper_is_answered(
 
     assert payload["type"] == "answer"
     assert payload["topic"] == "flares_and_steroids"
+
+
+async def test_a_corrected_subtype_told_with_a_biopsy_asks_the_answer_again(
+    make_tracker: TrackerFactory,
+) -> None:
+    tracker = make_tracker(
+        "ask_medical",
+        "sorry, it's actually IMNM, the second biopsy said so. does that change things?",
+        {"myositis_type": "IMNM"},
+        slots={"last_topic": "strength_training"},
+        safety={"medical": True},
+        events=_session(("best exercise for my legs with PM?", "strength_training")),
+    )
+
+    payload = await _payload(ActionDeclineMedical(), tracker)
+
+    assert payload["type"] == "answer"
+    assert payload["topic"] == "imnm"
