@@ -427,6 +427,8 @@ def test_too_little_breath_to_talk_is_a_breathing_sign(
         # Self-harm a parent sees.
         "my 15 yo has been cutting her arms since she had to give up dance. what do I do",
         "I want to kill myself at the gym tonight",
+        # Ending the pain at any cost.
+        "some nights I just want the pain gone, even if it means I'm gone too",
     ],
 )
 def test_wishing_to_be_gone_is_a_crisis(detector: Detector, analyzer: Analyzer, text: str) -> None:
