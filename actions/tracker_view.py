@@ -8,7 +8,7 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
-from bot.follow_up import POINTS_BACK
+from bot.follow_up import refers_back
 from bot.nlp.childhood import subtype_meant
 from bot.nlp.intents import FALLBACK_INTENT
 from bot.nlp.sentences import asking_spans, sentence_spans
@@ -211,7 +211,7 @@ def question_span(text: str, asking: list[tuple[int, int]]) -> tuple[int, int] |
     outrank the question's. A question that points back ("I gave up tennis. Could I take it up
     again?") is about the story, so then there is no focus.
     """
-    if not asking or POINTS_BACK.search(text[asking[-1][0] : asking[-1][1]]):
+    if not asking or refers_back(text[asking[-1][0] : asking[-1][1]]):
         return None
     return asking[-1]
 

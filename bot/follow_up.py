@@ -25,6 +25,13 @@ POINTS_BACK = re.compile(
     r"|we|they|that|which|who|for|to|with|in|on|at|from|like|or|and|but|if|is|are)\b)[a-z]))\b",
     re.IGNORECASE,
 )
+# "that" joining a clause, not pointing back: "now that I'm feeling better", "I read that...",
+# "is it true that...?".
+JOINING_THAT = re.compile(
+    r"\b(?:now|so|such|given|provided|except|true|sure|think|thought|read|heard|said|says|know"
+    r"|knew|mean|means|hope|believe|told|worried|afraid|scared|possible|likely|fact)\s+that\b",
+    re.IGNORECASE,
+)
 ASKS = re.compile(
     r"\?\s*$|^\s*(?:how|what|where|when|which|why|can|could|should|would|will|may|might|do|does"
     r"|did|is|are|was|were|any|anyone|show|tell|give)\b",
@@ -75,9 +82,17 @@ MORE_WORDS = re.compile(
 MORE_REQUEST_WORDS = 8
 
 
+def refers_back(text: str) -> bool:
+    """Whether words of ``text`` point at something said before ("is that ok?", "show me some").
+
+    "now that I'm better" and "I read that..." join a clause; they point at nothing.
+    """
+    return POINTS_BACK.search(JOINING_THAT.sub(" ", text)) is not None
+
+
 def points_back(text: str) -> bool:
     """Whether a short message refers to what was said before ("is that ok in a flare?")."""
-    return len(text.split()) <= SHORT_FOLLOW_UP_WORDS and POINTS_BACK.search(text) is not None
+    return len(text.split()) <= SHORT_FOLLOW_UP_WORDS and refers_back(text)
 
 
 def question_clause(text: str) -> str:
@@ -104,7 +119,7 @@ def joins_on(text: str) -> bool:
     clause = question_clause(text)
     if len(clause.split()) > FOLLOW_UP_CLAUSE_WORDS or not ASKS.search(clause):
         return False
-    return POINTS_BACK.search(clause) is not None or JOINS_ON.search(clause) is not None
+    return refers_back(clause) or JOINS_ON.search(clause) is not None
 
 
 def leans_back(text: str) -> bool:

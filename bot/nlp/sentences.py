@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from bot.follow_up import POINTS_BACK
+from bot.follow_up import refers_back
 
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
@@ -43,7 +43,7 @@ def asked_spans(text: str) -> list[tuple[int, int]]:
     for n, (a, b) in enumerate(spans):
         if "?" not in text[a:b]:
             continue
-        if POINTS_BACK.search(text[a:b]):
+        if refers_back(text[a:b]):
             if n == 0:
                 return []
             a = spans[n - 1][0]

@@ -34,3 +34,16 @@ def test_a_question_comparing_with_the_same_does_not_point_back() -> None:
     assert [text[a:b].strip() for a, b in asked_spans(text)] == [
         "Is it ok to work out the same week as an infusion?"
     ]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What should my first exercises be now that I'm feeling better?",
+        "I read that exercise helps fatigue, should I start slowly?",
+    ],
+)
+def test_that_joining_a_clause_does_not_point_back(question: str) -> None:
+    text = f"Two months on prednisone and I can shower without help. {question}"
+
+    assert [text[a:b].strip() for a, b in asked_spans(text)] == [question]
