@@ -427,12 +427,20 @@ def test_too_little_breath_to_talk_is_a_breathing_sign(
         # Self-harm a parent sees.
         "my 15 yo has been cutting her arms since she had to give up dance. what do I do",
         "I want to kill myself at the gym tonight",
+        "I keep thinking it'd be easier for everyone if I just wasn't around",
         # Ending the pain at any cost.
         "some nights I just want the pain gone, even if it means I'm gone too",
     ],
 )
 def test_wishing_to_be_gone_is_a_crisis(detector: Detector, analyzer: Analyzer, text: str) -> None:
     assert detector.detect(analyzer.nlp(text)).crisis
+
+
+def test_ordinary_plans_easier_for_everyone_are_no_crisis(
+    detector: Detector, analyzer: Analyzer
+) -> None:
+    text = "would it be easier for everyone if I just did my hydro at home?"
+    assert not detector.detect(analyzer.nlp(text)).crisis
 
 
 @pytest.mark.parametrize(

@@ -44,6 +44,13 @@ def test_false_alarms_are_rare(figures: SafetyFigures) -> None:
             "dark_urine",
         ),
         ("cant catch my breath after two steps", Urgency.EMERGENCY, "breathless"),
+        # Trouble breathing told without a breathing word.
+        (
+            "she's sitting on the landing and her lips have gone blue",
+            Urgency.EMERGENCY,
+            "breathless",
+        ),
+        ("after the hallway he cant finish a sentence", Urgency.EMERGENCY, "breathless"),
         ("food going down the wrong way at dinner", Urgency.EMERGENCY, "swallowing_choking"),
         ("my wee looks cola-coloured", Urgency.EMERGENCY, "dark_urine"),
         ("chesst pain on the bike", Urgency.EMERGENCY, "chest_pain"),
