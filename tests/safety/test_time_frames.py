@@ -51,6 +51,8 @@ def test_the_time_before_diagnosis_or_treatment_is_the_past(
         "I was out of breath on every hill. that's fine now with treatment. can I jog?",
         "my pee went dark after the gym. that was last year and it's never happened since. is "
         "the gym ok?",
+        # "its", typed without the apostrophe.
+        "my calves cramped after the first class. its all gone now. should I go again?",
         # "back" said of strength, not of the sign.
         "my only flare was after my daughter was born. that's settled now and I want my "
         "strength back to chase a toddler, where do I start?",
