@@ -101,6 +101,13 @@ def test_more_than_some_years_ago_is_the_past(
     assert not detector.detect(analyzer.nlp(text)).findings
 
 
+def test_a_month_named_as_when_a_sign_happened_is_the_past(
+    detector: Detector, analyzer: Analyzer
+) -> None:
+    text = "I had a bad flare in october and was on high dose pred. which exercises should I start?"
+    assert not detector.detect(analyzer.nlp(text)).findings
+
+
 @pytest.mark.parametrize(
     "text",
     [
