@@ -60,6 +60,7 @@ from bot.settings import Settings
         ("can I go back to squash?", {("exercise_type", "other_activity")}),
         ("what sports could I still do?", {("exercise_type", "other_activity")}),
         ("would balance exercises help me?", {("exercise_type", "other_activity")}),
+        ("what do I tell the instructor", {("professional", "rehabilitation_specialist")}),
         ("walking football with my mates?", {("exercise_type", "aerobic")}),
         ("can I go back to body pump?", {("exercise_type", "strength")}),
         (
