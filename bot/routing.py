@@ -292,8 +292,12 @@ class Router:
             return audience
         asked = entities if focus is None else focus
         if topic not in ADULT_READINGS or any(
-            self.vocabulary.topic_for(label, asked.get(label)) for label in EXERCISE_LABELS
+            self.vocabulary.topic_for(label, asked.get(label)) not in (None, *COARSE_TOPICS)
+            for label in EXERCISE_LABELS
         ):
+            # A named kind of exercise keeps its topic; an everyday activity or sport ("can he
+            # still play football at school?") leads only to the kinds in general, which the
+            # children's topic answers better for a child.
             return topic
         # A topic with entries of its own for the child ("and for JDM?" after exercise safety)
         # is tailored to the child, not left.
@@ -415,6 +419,13 @@ class Router:
                 or self._continued(intent, last_topic, text)
                 # "how do you tell when you're over exercising?" read as chat: how much.
                 or (TOPIC_INTENTS["ask_routine"] if _asks_how_much(clause) else None)
+                # "what do I tell the instructor?": who can help.
+                or (
+                    TOPIC_INTENTS["ask_which_professional"]
+                    if "professional" in (entities if focus is None else focus)
+                    and asks_something(text)
+                    else None
+                )
             )
         if intent in CHAT_FOLLOW_UPS:
             # "hi, can you help with my husband's hands?": a greeting that asks about what it names.

@@ -191,6 +191,14 @@ from tests.actions.conftest import TrackerFactory, answered_topic
             {"last_topic": "hydrotherapy"},
             "hydrotherapy",
         ),
+        # A professional named, the classifier unsure: who can help.
+        (
+            "ask_capabilities",
+            "what should I tell the instructor",
+            [("professional", "rehabilitation_specialist", "instructor")],
+            {"last_topic": "pilates"},
+            "which_professional",
+        ),
         # Without such words the reading stands.
         ("ask_routine", "how long should each session be?", [], None, "routine_and_rest"),
         (

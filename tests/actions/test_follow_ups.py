@@ -148,6 +148,14 @@ async def test_a_broad_question_goes_to_the_remembered_subtypes_own_topic(
             {"exercise_type": "aerobic"},
             "aerobic_exercise",
         ),
+        # A sport, which leads only to the kinds of exercise in general.
+        (
+            "ask_exercise_type",
+            "can he still play netball at school",
+            "JDM",
+            {"exercise_type": "other_activity"},
+            "children_jdm",
+        ),
         # A grown-up who had JDM as a child asks as an adult.
         (
             "ask_exercise_type",
