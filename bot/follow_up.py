@@ -32,8 +32,10 @@ JOINING_THAT = re.compile(
     r"|knew|mean|means|hope|believe|told|worried|afraid|scared|possible|likely|fact)\s+that\b",
     re.IGNORECASE,
 )
+# A question typed without its mark may open with a filler: "so how many days before do I stop".
 ASKS = re.compile(
-    r"\?\s*$|^\s*(?:how|what|where|when|which|why|can|could|should|would|will|may|might|do|does"
+    r"\?\s*$|^\s*(?:(?:so|and|but|ok|okay|then|well)\s+)?"
+    r"(?:how|what|where|when|which|why|can|could|should|would|will|may|might|do|does"
     r"|did|is|are|was|were|any|anyone|show|tell|give)\b",
     re.IGNORECASE,
 )
@@ -201,10 +203,12 @@ NAMES_A_DOSE = re.compile(
 )
 # "how many days before?", "how soon after?": before or after the event just talked about.
 BEFORE_OR_AFTER_IT = re.compile(
-    r"^\s*how\s+(?:long|soon|early|far|quickly|many\s+\w+|much\s+\w+)\s+"
+    r"^\s*(?:(?:so|and|ok|okay|then)\s+)?how\s+(?:long|soon|early|far|quickly|many\s+\w+|much\s+\w+)\s+"
     # "how long does it stay up after?": the thing discussed (a CK level), however long it lasts.
     r"(?:(?:does|will|would|is|was|did|can)\s+(?:it|that|this|they)\s+(?:\w+\s+){0,2})?"
-    r"(?:before|after|beforehand|afterwards?|ahead)\s*[?.!]*\s*$",
+    r"(?:before|after|beforehand|afterwards?|ahead)"
+    # "how many days before do I stop?": what to do that long before it.
+    r"(?:\s+(?:do|should|must|can|would)\s+(?:i|we|he|she|they)\s+\w+)?\s*[?.!,]*\s*$",
     re.IGNORECASE,
 )
 # An activity named by a word ending in -ing that the vocabulary may not know ("is trampolining

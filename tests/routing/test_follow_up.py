@@ -25,6 +25,8 @@ from bot.routing import subject_of
         ("is it safe for my son as well? he's 9", "is it safe for my son as well?"),
         ("ok thanks, and is it ok for IBM too?", "and is it ok for IBM too?"),
         ("she loves it", "she loves it"),
+        # A question opening with a filler, typed without its mark.
+        ("so how long do I rest, the class is at 9", "so how long do I rest,"),
     ],
 )
 def test_the_asking_clause_is_judged_not_the_detail_after_it(text: str, clause: str) -> None:
@@ -148,6 +150,8 @@ def test_a_treatment_condition_added_to_the_last_question(text: str, adds: bool)
         # "it" is the thing discussed (a CK level): how long it stays so after the event.
         ("how long does it stay up after?", True),
         ("how long is it raised afterwards?", True),
+        # What to do that long before it, typed without a question mark.
+        ("so how many days before do I stop, its on monday morning", True),
         ("how long should I rest after?", False),
         ("how long should I rest after a session?", False),
         ("how often?", False),
