@@ -65,6 +65,12 @@ NOT_COVERED = [
     ),
     (
         ActionAnswer(),
+        "ask_exercise_safety",
+        "she has JDM and has to stay out of the sun, how do we manage that?",
+        "dm-skin-and-sun",
+    ),
+    (
+        ActionAnswer(),
         "ask_routine",
         "Do I need sunscreen when I do my exercises in the garden?",
         "dm-skin-and-sun",
