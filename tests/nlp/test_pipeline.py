@@ -61,6 +61,7 @@ from bot.settings import Settings
         ("what sports could I still do?", {("exercise_type", "other_activity")}),
         ("would balance exercises help me?", {("exercise_type", "other_activity")}),
         ("what do I tell the instructor", {("professional", "rehabilitation_specialist")}),
+        ("and if it hurts after?", {("concern", "soreness")}),
         ("walking football with my mates?", {("exercise_type", "aerobic")}),
         ("can I go back to body pump?", {("exercise_type", "strength")}),
         (
