@@ -369,10 +369,12 @@ def tells_a_steroid_condition(text: str) -> bool:
     )
 
 
-# Asking what one could do ("what could I do without leaving the flat?"), not what to do about
-# something discussed ("what can I do about it?", "what should I do if it hurts?").
+# Asking what one could do ("what could I do without leaving the flat?", "what would they have
+# her do?"), not what to do about something discussed ("what can I do about it?", "what should I
+# do if it hurts?").
 WHAT_TO_DO = re.compile(
-    r"\bwhat\s+(?:else\s+)?(?:can|could|should|would|might)\s+(?:i|we|he|she|they)\s+do\b"
+    r"\bwhat\s+(?:else\s+)?(?:can|could|should|would|might|will)\s+(?:i|we|he|she|they)\s+"
+    r"(?:have\s+(?:me|her|him|us|them)\s+)?do\b"
     r"(?!\s+(?:about|for|if|when|with)\b)",
     re.IGNORECASE,
 )
