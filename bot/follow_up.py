@@ -165,16 +165,15 @@ UNDER_A_CONDITION = re.compile(r"\b(?:on|while|whilst|with|during|taking)\b", re
 # matter?", "I'm taking methotrexate. Is that a problem?".
 WHETHER_IT_MATTERS = re.compile(
     r"^\s*(?:and\s+|so\s+)?(?:does|would|will|could|can|is|might)\s+(?:that|this|it)\s+"
-    r"(?:matter|make\s+(?:a|any)\s+difference|change\s+(?:anything|things)|affect\s+(?:it|that|things)"
+    r"(?:matter|make\s+(?:a|any)\s+difference|affect\s+(?:it|that|things)"
+    r"|(?:change|alter)\s+(?:anything|things|it|that|(?:your|the)\s+(?:answer|advice))"
     r"|(?:be\s+)?(?:a|an)\s+(?:problem|issue))\b",
     re.IGNORECASE,
 )
-# Asking whether what was just told changes the answer ("does that change things?", "would you tell
-# me something different if it's IBM?", "same advice for him?").
+# Asking, in other words than whether it matters, whether what was just told changes the answer
+# ("would you tell me something different if it's IBM?", "same advice for him?").
 CHANGES_THE_ANSWER = re.compile(
-    r"\b(?:does|would|will|could|can|might)\s+(?:that|this|it)\s+(?:change|alter)\s+(?:things"
-    r"|anything|(?:your|the)\s+(?:answer|advice))\b"
-    r"|\b(?:would|will|do)\s+you\s+(?:tell|say|give)\s+(?:me\s+)?(?:something|anything)\s+"
+    r"\b(?:would|will|do)\s+you\s+(?:tell|say|give)\s+(?:me\s+)?(?:something|anything)\s+"
     r"(?:different|else)\b"
     r"|\bis\s+(?:the|your)\s+(?:answer|advice)\s+(?:any\s+)?different\b"
     r"|\bsame\s+(?:advice|answer)\b",
@@ -297,7 +296,8 @@ def asks_whether_it_changes(text: str) -> bool:
     "sorry, it's actually IMNM now, they redid the biopsy. does that change things?" corrects
     the subtype and asks for the answer again, for the subtype now named.
     """
-    return CHANGES_THE_ANSWER.search(question_clause(text)) is not None
+    clause = question_clause(text)
+    return any(p.search(clause) for p in (WHETHER_IT_MATTERS, CHANGES_THE_ANSWER))
 
 
 def adds_a_condition(text: str) -> bool:

@@ -129,6 +129,7 @@ def test_the_subject_is_the_latest_topic_that_is_not_only_an_aspect(
         # Being on a treatment told first, then asking only whether that matters.
         ("she's on a high dose of prednisone at the moment, does that matter?", True),
         ("I'm taking methotrexate. Is that a problem?", True),
+        ("I'm on prednisone though, does that change it?", True),
         ("does that matter?", False),  # no treatment told
         ("she's on prednisone", True),  # told, not asked
         ("I'm still on pred though, tapering", True),
