@@ -399,6 +399,10 @@ class Router:
             decided = named or (own if topic in COARSE_TOPICS else None)
             if decided or topic not in COARSE_TOPICS:
                 return decided or topic
+            if TOO_LATE.search(clause):
+                # "she's 74, is it too late for her?" after an answer: whether to start at all,
+                # whatever the subject was.
+                return TOPIC_INTENTS["ask_getting_started"]
             # "will exercise make it worse?" after an answer on aches: the aches, not exercise
             # safety in general.
             if last_topic is not None and last_topic not in COARSE_TOPICS and joins_on(text):

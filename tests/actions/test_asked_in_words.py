@@ -88,6 +88,13 @@ from tests.actions.conftest import TrackerFactory, answered_topic
             "routine_and_rest",
         ),
         ("ask_exercise_safety", "she's 74, is it too late for her?", [], None, "getting_started"),
+        (
+            "ask_exercise_safety",
+            "he's 81, is it too late for him?",
+            [],
+            {"last_topic": "strength_training"},
+            "getting_started",
+        ),
         # Sets and weight are measures of strength training.
         (
             "ask_routine",
