@@ -62,6 +62,7 @@ from bot.settings import Settings
         ("would balance exercises help me?", {("exercise_type", "other_activity")}),
         ("what do I tell the instructor", {("professional", "rehabilitation_specialist")}),
         ("and if it hurts after?", {("concern", "soreness")}),
+        ("what can she do to get stronger?", {("exercise_type", "strength")}),
         ("how do I help him without hurting him?", set()),
         ("walking football with my mates?", {("exercise_type", "aerobic")}),
         ("can I go back to body pump?", {("exercise_type", "strength")}),
