@@ -68,9 +68,11 @@ def is_gibberish(text: str) -> bool:
     return not any(t in words or t in CHAT_WORDS for t in tokens)
 
 
-# Words that open a question typed without its question mark ("would a walker help").
+# Words that open a question typed without its question mark ("would a walker help", "won't that
+# push my CK up").
 _QUESTION_START = re.compile(
-    r"^\W*(should|would|could|can|is|are|am|do|does|did|will|what|how|which|when|why|may|might)\b",
+    r"^\W*(should|would|could|can|is|are|am|do|does|did|will|what|how|which|when|why|may|might"
+    r"|won'?t|wouldn'?t|can'?t|couldn'?t|isn'?t|aren'?t|don'?t|doesn'?t|shouldn'?t)\b",
     re.IGNORECASE,
 )
 
