@@ -36,7 +36,8 @@ JOINING_THAT = re.compile(
 ASKS = re.compile(
     r"\?\s*$|^\s*(?:(?:so|and|but|ok|okay|then|well)\s+)?"
     r"(?:how|what|where|when|which|why|can|could|should|would|will|may|might|do|does"
-    r"|did|is|are|was|were|any|anyone|show|tell|give)\b",
+    r"|did|is|are|was|were|any|anyone|show|tell|give|won'?t|wouldn'?t|can'?t|couldn'?t|isn'?t"
+    r"|aren'?t|don'?t|doesn'?t|shouldn'?t)\b",
     re.IGNORECASE,
 )
 SHORT_FOLLOW_UP_WORDS = 8
@@ -48,8 +49,10 @@ FOLLOW_UP_CLAUSE_WORDS = 12
 JOINS_ON = re.compile(
     r"^\s*(?:and|but|or|even|also|plus|what\s+if|how\s+about|what\s+about)\b"
     r"|\b(?:too|as\s+well|also|either|then|instead)\s*[?.!,;]*\s*$"
-    # "is there a seated version?", "any alternative?": another form of what was discussed.
-    r"|\b(?:version|versions|alternative|alternatives)\b",
+    # "is there a seated version?", "any alternative?", "is there a seated way": another form of
+    # what was discussed.
+    r"|\b(?:version|versions|alternative|alternatives)\b"
+    r"|\b(?:seated|sitting|chair|easier|gentler|simpler|lighter)\s+(?:way|one|option)\b",
     re.IGNORECASE,
 )
 # Someone else ("can he keep playing?", "would my wife manage it?"): a carer asking whether the

@@ -47,6 +47,7 @@ def test_the_asking_clause_is_judged_not_the_detail_after_it(text: str, clause: 
         "could I cycle instead?",
         "and do they make any real difference or is it all pointless?",  # 12 words
         "I've got polymyositis myself, could I join the same class?",
+        "my knees won't let me stand that long, is there a seated way",
     ],
 )
 def test_a_short_question_that_points_back_or_joins_on_joins_on(text: str) -> None:
