@@ -99,10 +99,12 @@ def latest_turn(tracker: Tracker) -> Turn:
 
 
 # Words just before a named thing that set it aside: "not just stretches", "rather than weights",
-# or compare with it: "easier than walking", "necrotising myopathy compared to polymyositis".
+# or compare with it: "easier than walking", "necrotising myopathy compared to polymyositis",
+# "any different from what people with polymyositis do?".
 SET_ASIDE = re.compile(
     r"\b(?:not\s+(?:just|only)|rather\s+than|instead\s+of|other\s+than|apart\s+from|besides"
-    r"|than|compared?\s+(?:to|with)|versus|vs)\.?\s+(?:\w+\s+){0,2}$",
+    r"|than|compared?\s+(?:to|with)|versus|vs|different\s+(?:from|to)|unlike|as\s+opposed\s+to)"
+    r"\.?\s+(?:\w+\s+){0,3}$",
     re.IGNORECASE,
 )
 # Walking as an ability, not as exercise: "I can walk to the mailbox and that's it", "stay

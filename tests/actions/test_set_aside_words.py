@@ -52,10 +52,16 @@ async def test_a_word_set_aside_does_not_decide(
     assert message["custom"]["topic"] == topic
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is exercise any different with necrotizing myopathy compared to polymyositis?",
+        "with necrotizing myopathy, is exercise different from what people with polymyositis do?",
+    ],
+)
 async def test_a_subtype_compared_with_is_set_aside(
-    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, text: str
 ) -> None:
-    text = "is exercise any different with necrotizing myopathy compared to polymyositis?"
     tracker = make_tracker("ask_exercise_safety", text)
     tracker.latest_message["entities"] = placed(
         text,
