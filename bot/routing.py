@@ -90,7 +90,7 @@ RESEARCH_WORDS = re.compile(
 # not "strong enough to lift my grandson".
 HOW_MUCH_WORDS = re.compile(
     r"\b(?:too\s+(?:much|hard|often|long)|over\s*(?:do(?:ing|ne|es)?|did)\b"
-    r"|over[-\s]?(?:exercis\w*|train\w*)|how\s+much\s*[?.!]*\s*$"
+    r"|over[-\s]?(?:exercis\w*|train\w*)|how\s+much\s*[?.!]*\s*$|how\s+much\s+(?:less|more)\b"
     r"|(?:my|own|her|his|their|your)\s+limits?\b"
     r"|(?:do|doing|get|getting)\s+enough\b|enough\s*[?.!]*\s*$)",
     re.IGNORECASE,
@@ -134,6 +134,12 @@ HELPS_SOMEONE = re.compile(
 # Asking which exercises ("what exercises helped you most?"): the kinds of exercise.
 WHICH_EXERCISES = re.compile(
     r"\b(?:what|which)\s+(?:(?:kinds?|sorts?|types?)\s+of\s+)?exercises?\b", re.IGNORECASE
+)
+# Asking which kinds there are ("is there a menu of different kinds of movement I can pick from?").
+KINDS_OF = re.compile(
+    r"\b(?:kinds?|sorts?|types?|menu|list)\s+of\s+(?:\w+\s+)?(?:exercises?|movements?|activity"
+    r"|activities|sports?)\b",
+    re.IGNORECASE,
 )
 # Asking for exercises for something ("whats the best exercise for...?", "any exercises to...?").
 EXERCISES_FOR = re.compile(
@@ -682,8 +688,9 @@ def _asked_within(broad: str, clause: str, entities: Mapping[str, str]) -> str |
     "I exercise daily, is that too much?" asks how much, not whether at all, "how can he fit
     exercise in?" when, and "what do I do on bad days?" how to plan around them; "how quickly
     should strength come back?" asks for the benefits; "which exercises for the legs?" or for
-    getting out of a chair asks for strengthening; "help" read as exercise helping asks which
-    kinds when it asks which ("what exercises helped you most?"); "is it too late for her?" asks
+    getting out of a chair asks for strengthening, and so does "how heavy?"; "help" read as
+    exercise helping asks which kinds when it asks which ("what exercises helped you most?"), and
+    any broad reading does when it asks for the kinds of movement; "is it too late for her?" asks
     how to start.
     """
     if HOW_SOON_IT_HELPS.search(clause):
@@ -696,7 +703,12 @@ def _asked_within(broad: str, clause: str, entities: Mapping[str, str]) -> str |
         # "which exercises for the legs?", "the best exercise for getting up out of a chair?":
         # exercises that strengthen them.
         return STRENGTHENING
-    if broad == TOPIC_INTENTS["ask_exercise_benefits"] and WHICH_EXERCISES.search(clause):
+    if STRENGTH_MEASURES.search(clause):
+        # "how heavy is sensible, can I go back to what I used to lift?"
+        return STRENGTHENING
+    if KINDS_OF.search(clause) or (
+        broad == TOPIC_INTENTS["ask_exercise_benefits"] and WHICH_EXERCISES.search(clause)
+    ):
         return TOPIC_INTENTS["ask_exercise_types"]
     if TOO_LATE.search(clause):
         return TOPIC_INTENTS["ask_getting_started"]

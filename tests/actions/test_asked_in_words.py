@@ -206,6 +206,22 @@ from tests.actions.conftest import TrackerFactory, answered_topic
             {"last_topic": "pilates"},
             "which_professional",
         ),
+        # How heavy is strength training's measure in a broad reading too.
+        (
+            "ask_exercise_types",
+            "I used to lift a lot. how heavy is sensible to go back to?",
+            [],
+            None,
+            "strength_training",
+        ),
+        # The kinds of movement, asked in any broad reading.
+        (
+            "ask_exercise_benefits",
+            "is there a list of different kinds of movement I can choose from on bad weeks?",
+            [],
+            None,
+            "exercise_types",
+        ),
         # Without such words the reading stands.
         ("ask_routine", "how long should each session be?", [], None, "routine_and_rest"),
         (
