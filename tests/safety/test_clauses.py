@@ -400,6 +400,13 @@ def test_an_exercise_question_from_someone_on_a_medicine_is_not_a_dose_question(
     assert not detector.detect(analyzer.nlp(text)).medical
 
 
+def test_asking_which_of_two_subtypes_one_has_is_medical(
+    detector: Detector, analyzer: Analyzer
+) -> None:
+    text = "how can I tell if it's IBM or polymyositis I've got, nobody will say"
+    assert detector.detect(analyzer.nlp(text)).medical
+
+
 def test_a_question_about_a_biopsy_is_medical(detector: Detector, analyzer: Analyzer) -> None:
     assert detector.detect(analyzer.nlp("will they want to do a repeat biopsy on me?")).medical
 
