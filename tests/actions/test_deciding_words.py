@@ -192,6 +192,15 @@ from tests.actions.conftest import TrackerFactory, answered_topic, placed
             "answer",
             "pregnancy",
         ),
+        # A baby had years ago is no pregnancy now.
+        (
+            ActionAnswer(),
+            "ask_getting_started",
+            "I relapsed after my second baby, that was years ago. how do I build my strength?",
+            {"exercise_type": "strength"},
+            "answer",
+            "strength_training",
+        ),
         (ActionSmallTalk(), "affirm", "asdfgh", {}, "fallback", None),
         (ActionSmallTalk(), "affirm", "jkjkjk lll", {}, "fallback", None),
         (ActionSmallTalk(), "affirm", "..,,..;;", {}, "fallback", None),
