@@ -32,14 +32,20 @@ JOINING_THAT = re.compile(
     r"|knew|mean|means|hope|believe|told|worried|afraid|scared|possible|likely|fact)\s+that\b",
     re.IGNORECASE,
 )
-# A question typed without its mark may open with a filler: "so how many days before do I stop".
-ASKS = re.compile(
-    r"\?\s*$|^\s*(?:(?:so|and|but|ok|okay|then|well)\s+)?"
+# A clause that opens as a question, with or without its mark; it may open with a filler: "so how
+# many days before do I stop".
+OPENS_A_QUESTION = re.compile(
+    r"^\s*(?:(?:so|and|but|ok|okay|then|well)\s+)?"
     r"(?:how|what|where|when|which|why|can|could|should|would|will|may|might|do|does"
     r"|did|is|are|was|were|any|anyone|show|tell|give|won'?t|wouldn'?t|can'?t|couldn'?t|isn'?t"
     r"|aren'?t|don'?t|doesn'?t|shouldn'?t)\b",
     re.IGNORECASE,
 )
+# A clause that asks: it carries the mark or opens as a question.
+ASKS = re.compile(r"\?\s*$|" + OPENS_A_QUESTION.pattern, re.IGNORECASE)
+# A short tail naming who the question is for ("with polymyositis?", "for my DM?") is detail,
+# though it carries the mark; "or cycle?" is part of the question.
+DETAIL_TAIL = re.compile(r"^\s*(?:with|for|given|having|being)\b(?:\s+\S+){0,2}\s*$", re.IGNORECASE)
 SHORT_FOLLOW_UP_WORDS = 8
 # A follow-up question clause is short; a longer one brings its own subject.
 FOLLOW_UP_CLAUSE_WORDS = 12
@@ -103,11 +109,19 @@ def points_back(text: str) -> bool:
 def question_clause(text: str) -> str:
     """The clause of a message that asks, or the whole message when no clause does.
 
-    "is it safe for my son as well? he's 9" asks in its first clause; the rest is detail.
+    "is it safe for my son as well? he's 9" asks in its first clause; the rest is detail. So is a
+    short tail that only carries the question mark ("is there a list of kinds of movement I can
+    pick from, with polymyositis?"): the clause before it, which opens as a question, asks.
     """
     clauses = [c for c in SENTENCES.split(text.strip()) if c]
     asking = [c for c in clauses if ASKS.search(c)]
-    return asking[-1] if asking else text
+    if not asking:
+        return text
+    last = asking[-1]
+    opening = [c for c in asking[:-1] if OPENS_A_QUESTION.search(c)]
+    if DETAIL_TAIL.search(last) and opening:
+        return opening[-1]
+    return last
 
 
 def asks_something(text: str) -> bool:

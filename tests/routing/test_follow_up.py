@@ -25,6 +25,11 @@ from bot.routing import subject_of
         ("is it safe for my son as well? he's 9", "is it safe for my son as well?"),
         ("ok thanks, and is it ok for IBM too?", "and is it ok for IBM too?"),
         ("she loves it", "she loves it"),
+        # A short tail that only carries the mark is detail.
+        (
+            "is there a list of kinds of movement I can pick from, with polymyositis?",
+            "is there a list of kinds of movement I can pick from,",
+        ),
         # A question opening with a filler, typed without its mark.
         ("so how long do I rest, the class is at 9", "so how long do I rest,"),
     ],
