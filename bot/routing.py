@@ -325,6 +325,8 @@ class Router:
         """The topic from intent, entities and context, as `topic_for` describes."""
         # The clause that asks, in the question sentence if there is one.
         clause = question_clause(text if question is None else question.text)
+        # The entities of the question sentence (of the whole message when it has none).
+        in_question = entities if focus is None else focus
         if intent in GUIDANCE_INTENTS or intent == FALLBACK_INTENT:
             claimed = self._claimed(text)
             if claimed:
@@ -340,9 +342,7 @@ class Router:
                 # A subtype corrected or added ("it's actually IMNM now, does that change
                 # things?"): its own topic, or the last one again, tailored to it.
                 return self._own(entities) or last_topic
-            if COUNTS_AS_EXERCISE.search(clause) and not self._named(
-                entities if focus is None else focus
-            ):
+            if COUNTS_AS_EXERCISE.search(clause) and not self._named(in_question):
                 # An activity no kind of exercise names ("does weeding count?"): the kinds, or
                 # the subtype's own topic for someone who has one.
                 return self._own(entities) or self._kinds_for(subtype)
@@ -353,7 +353,7 @@ class Router:
         ):
             # "I'm still on 20mg though" after an answer: does it hold on steroids?
             return TOPIC_INTENTS["ask_flares_steroids"]
-        named = self._named(entities if focus is None else focus)
+        named = self._named(in_question)
         # A subtype with a topic of its own (IBM, JDM, IMNM) decides after a named exercise.
         own = self._own(entities)
         if (
@@ -432,8 +432,7 @@ class Router:
                 # "what do I tell the instructor?": who can help.
                 or (
                     TOPIC_INTENTS["ask_which_professional"]
-                    if "professional" in (entities if focus is None else focus)
-                    and asks_something(text)
+                    if "professional" in in_question and asks_something(text)
                     else None
                 )
             )
@@ -477,7 +476,7 @@ class Router:
         # "and my hands?": a named kind of exercise or a body part with a topic of its own.
         if named:
             return named
-        if "professional" in (entities if focus is None else focus):
+        if "professional" in in_question:
             # Named in the question, not in the story after it ("what about boxing? my old
             # boxing trainer pushed me hard").
             return TOPIC_INTENTS["ask_which_professional"]
@@ -493,7 +492,7 @@ class Router:
             return TOPIC_INTENTS["ask_exercise_benefits"]
         if BAD_DAYS.search(clause):
             return TOPIC_INTENTS["ask_routine"]
-        if "body_part" in (entities if focus is None else focus) and WEAK.search(text):
+        if "body_part" in in_question and WEAK.search(text):
             return STRENGTHENING
         # "how do I know if she's overdoing it?" after an answer on strength: how much (the
         # aspect the classifier saw next), not strength again; but "how many days before?" after
