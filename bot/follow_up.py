@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from bot.nlp.childhood import CHILDREN
+from bot.nlp.english import NEGATIVE_QUESTION_WORDS
 
 # A pronoun or determiner that points back ("how do I get it?", "show me some", "could I join
 # the same class?"). "it" before "to" is no pointer: "is it safe to exercise?" asks afresh, and
@@ -37,8 +38,7 @@ JOINING_THAT = re.compile(
 OPENS_A_QUESTION = re.compile(
     r"^\s*(?:(?:so|and|but|ok|okay|then|well)\s+)?"
     r"(?:how|what|where|when|which|why|can|could|should|would|will|may|might|do|does"
-    r"|did|is|are|was|were|any|anyone|show|tell|give|won'?t|wouldn'?t|can'?t|couldn'?t|isn'?t"
-    r"|aren'?t|don'?t|doesn'?t|shouldn'?t)\b",
+    rf"|did|is|are|was|were|any|anyone|show|tell|give|{NEGATIVE_QUESTION_WORDS})\b",
     re.IGNORECASE,
 )
 # A clause that asks: it carries the mark or opens as a question.

@@ -16,8 +16,6 @@ import string
 from functools import lru_cache
 from typing import Any
 
-from spacy.lang.en.stop_words import STOP_WORDS
-
 
 def _lookups(name: str) -> Any:
     """One English table of spacy-lookups-data ("en_<name>.json.gz"), parsed."""
@@ -32,6 +30,9 @@ def english_words() -> frozenset[str]:
     The lemma tables hold content words only, so spaCy's English stop words ("what", "the",
     "about") are added: without them "what about kayaking?" reads as mostly not English.
     """
+    # Imported here, once: the question words below need no spaCy in the action server.
+    from spacy.lang.en.stop_words import STOP_WORDS
+
     index, lookup = _lookups("lemma_index"), _lookups("lemma_lookup")
     words = {w for by_pos in index.values() for w in by_pos} | set(lookup) | set(lookup.values())
     words |= STOP_WORDS
@@ -68,11 +69,14 @@ def is_gibberish(text: str) -> bool:
     return not any(t in words or t in CHAT_WORDS for t in tokens)
 
 
-# Words that open a question typed without its question mark ("would a walker help", "won't that
-# push my CK up").
+# Negatives that open a question as well as its positive forms do ("won't that push my CK up").
+NEGATIVE_QUESTION_WORDS = (
+    r"won'?t|wouldn'?t|can'?t|couldn'?t|isn'?t|aren'?t|don'?t|doesn'?t|shouldn'?t"
+)
+# Words that open a question typed without its question mark ("would a walker help").
 _QUESTION_START = re.compile(
     r"^\W*(should|would|could|can|is|are|am|do|does|did|will|what|how|which|when|why|may|might"
-    r"|won'?t|wouldn'?t|can'?t|couldn'?t|isn'?t|aren'?t|don'?t|doesn'?t|shouldn'?t)\b",
+    rf"|{NEGATIVE_QUESTION_WORDS})\b",
     re.IGNORECASE,
 )
 
