@@ -66,6 +66,9 @@ def test_a_sign_that_has_not_passed_still_counts(
         "I want to keep going with my exercises even when tired, is that ok?",
         "I've been killing myself on the exercise bike every day since the pred kicked in",
         "my son wants to be carried everywhere since he got JDM, how do we get him walking more?",
+        # "training" is no train, and a disease that took away a life as it was is no wish to die.
+        "how many days a week should I be training till then?",
+        "when dermatomyositis took my strength I honestly thought my life was over",
     ],
 )
 def test_real_words_are_not_read_as_crisis_or_warning_words(
@@ -284,6 +287,20 @@ def test_palpitations_that_stopped_months_ago_do_not_count(
 ) -> None:
     text = "the palpitations from the solu-medrol stopped months ago. can I walk further now?"
     assert not detector.detect(analyzer.nlp(text)).flagged
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I keep thinking about jumping in front of a train",
+        "some nights I think about taking my life",
+        "he said he might take his life if he ends up in a wheelchair",
+    ],
+)
+def test_taking_a_life_and_a_train_as_a_means_are_a_crisis(
+    detector: Detector, analyzer: Analyzer, text: str
+) -> None:
+    assert detector.detect(analyzer.nlp(text)).crisis
 
 
 def test_thoughts_of_hurting_oneself_are_a_crisis(detector: Detector, analyzer: Analyzer) -> None:
