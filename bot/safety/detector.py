@@ -179,6 +179,8 @@ class Detector:
             lexicon.history,
             lexicon.resolution,
             lexicon.hypothetical,
+            lexicon.dread,
+            lexicon.future,
             lexicon.general,
             lexicon.personal,
             lexicon.idioms,
@@ -469,6 +471,9 @@ class Detector:
         cues = self._occurrences(words, clause_start, match.end, lexicon.hypothetical)
         if any(a < match.start for a, _ in cues):  # "what if my pee...", "how puffed should I get"
             return "uncertain"
+        dreads = self._occurrences(words, clause_start, match.start, lexicon.dread)
+        if any(self._has(words, range(b, match.start), lexicon.future) for _, b in dreads):
+            return "uncertain"  # "terrified any cardio will leave me unable to breathe"
         whole = range(*sentence)
         if self._has(words, whole, lexicon.general) and not self._has(
             words, whole, lexicon.personal

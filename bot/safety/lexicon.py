@@ -80,6 +80,9 @@ class Lexicon:
     history: tuple[Phrase, ...]
     resolution: tuple[Phrase, ...]
     hypothetical: tuple[Phrase, ...]
+    # Dread is hypothetical only with a word for the future between it and the sign.
+    dread: tuple[Phrase, ...]
+    future: tuple[Phrase, ...]
     general: tuple[Phrase, ...]
     personal: tuple[Phrase, ...]
     idioms: tuple[Phrase, ...]
@@ -169,6 +172,8 @@ def read_lexicon(path: Path, source_ids: set[str] | None = None) -> Lexicon:
             "history",
             "resolution",
             "hypothetical",
+            "dread",
+            "future",
             "general",
             "personal",
             "idioms",

@@ -120,6 +120,29 @@ def test_hypothetical_is_uncertain_not_flagged(detector: Detector, analyzer: Ana
     assert report.uncertain == ("dark_urine",)
 
 
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
+        (
+            "I'm terrified that any cardio will leave me unable to breathe or use my arms",
+            "breathless",
+        ),
+        ("so nervous the bike could give me chest pain again", "chest_pain"),
+    ],
+)
+def test_dread_of_what_exercise_will_do_is_uncertain(
+    detector: Detector, analyzer: Analyzer, text: str, sign: str
+) -> None:
+    report = detector.detect(analyzer.nlp(text))
+    assert not report.flagged
+    assert report.uncertain == (sign,)
+
+
+def test_dread_of_what_is_happening_is_a_sign(detector: Detector, analyzer: Analyzer) -> None:
+    report = detector.detect(analyzer.nlp("I'm terrified, my chest is so tight right now"))
+    assert report.urgency == Urgency.EMERGENCY
+
+
 def test_a_real_sign_beside_a_negated_one_is_flagged(
     detector: Detector, analyzer: Analyzer
 ) -> None:
