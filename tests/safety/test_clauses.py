@@ -68,6 +68,11 @@ def test_a_sign_that_has_not_passed_still_counts(
         "my son wants to be carried everywhere since he got JDM, how do we get him walking more?",
         # "training" is no train, and a disease that took away a life as it was is no wish to die.
         "how many days a week should I be training till then?",
+        # A flare asked about as a risk, or told as past, is no flare now.
+        "could the exercise actually set off a flare? I dont know if I'm harming or helping",
+        "could it bring a flare back though?",
+        "I gave up soccer twice after flares. how do I start again?",
+        "first time back at the gym since my DM flared, what should I be doing there?",
         "when dermatomyositis took my strength I honestly thought my life was over",
     ],
 )
@@ -301,6 +306,20 @@ def test_taking_a_life_and_a_train_as_a_means_are_a_crisis(
     detector: Detector, analyzer: Analyzer, text: str
 ) -> None:
     assert detector.detect(analyzer.nlp(text)).crisis
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the gym set off a flare and I'm flaring right now, could I still swim?",
+        "I'm in a flare, could stretching bring on more pain?",
+        "I think I'm flaring again since Sunday",
+    ],
+)
+def test_a_flare_told_as_happening_now_is_a_sign(
+    detector: Detector, analyzer: Analyzer, text: str
+) -> None:
+    assert "flare" in {f.sign for f in detector.detect(analyzer.nlp(text)).findings}
 
 
 def test_thoughts_of_hurting_oneself_are_a_crisis(detector: Detector, analyzer: Analyzer) -> None:
