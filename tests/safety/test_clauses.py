@@ -92,6 +92,13 @@ def test_real_words_are_not_read_as_crisis_or_warning_words(
             "worsening_weakness",
             Urgency.SAME_DAY,
         ),
+        # Limbs that refuse, told as new.
+        (
+            "went down the back steps and now my legs wont lift and my knees won't bend to get "
+            "back up them, this never happened before",
+            "worsening_weakness",
+            Urgency.SAME_DAY,
+        ),
         # Weaker than before, said as having become so.
         (
             "my legs have got much weaker over the past week",
