@@ -389,7 +389,15 @@ def test_a_dose_or_supplement_question_stays_medical_around_exercise_words(
 
 
 @pytest.mark.parametrize(
-    "text", ["what can I take up for my balance?", "is there a class I can take for my hips?"]
+    "text",
+    [
+        "what can I take up for my balance?",
+        "is there a class I can take for my hips?",
+        # The medicine is the story; the sport is what is asked about.
+        "our daughter is 12 with JDM, doing well on her meds, and wants to try out for the "
+        "school soccer team. is that safe for her?",
+        "he's stable on methotrexate now. could he go back to boxing?",
+    ],
 )
 def test_taking_up_an_activity_is_no_medicine(
     detector: Detector, analyzer: Analyzer, text: str
