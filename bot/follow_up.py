@@ -156,6 +156,29 @@ def leans_back(text: str) -> bool:
     return any(p.search(clause) for p in (SOMEONE_ELSE, ONLY_HOW_OR_WHY, ONLY_A_CHOICE))
 
 
+# A short remark set against the last answer ("I cant swim though", "but she hates the water"):
+# a condition on the kind of exercise it names, though it asks nothing.
+OBJECTS = re.compile(r"^\s*(?:but|although)\b|\b(?:though|tho)\s*[.!]*\s*$", re.IGNORECASE)
+
+
+def objects(text: str) -> bool:
+    """Whether a short statement sets a condition against the last answer ("I cant swim though")."""
+    return len(text.split()) <= FOLLOW_UP_CLAUSE_WORDS and OBJECTS.search(text) is not None
+
+
+# A professional as the one who told something ("the neurologist says it's IBM, not poly"):
+# where the news came from, not whom the message asks about.
+TOLD_BY = re.compile(
+    r"\b(?:says|said|told|tells|thinks|reckons|confirmed|agrees|agreed|diagnosed)\b",
+    re.IGNORECASE,
+)
+
+
+def tells_what_was_said(text: str) -> bool:
+    """Whether a statement passes on what someone said ("the neurologist says it's IBM")."""
+    return TOLD_BY.search(text) is not None and not asks_something(text)
+
+
 def asks_for_more(text: str) -> bool:
     """Whether a typed message only asks for more of the last answer ("more please", "go on").
 

@@ -22,8 +22,10 @@ from bot.follow_up import (
     joins_on,
     leans_back,
     names_an_activity,
+    objects,
     question_clause,
     tells_a_steroid_condition,
+    tells_what_was_said,
 )
 from bot.knowledge.vocabulary import Vocabulary
 from bot.nlp.intents import FALLBACK_INTENT
@@ -437,8 +439,9 @@ class Router:
                 )
             )
         if intent in CHAT_FOLLOW_UPS:
-            # "hi, can you help with my husband's hands?": a greeting that asks about what it names.
-            if named and asks_something(text):
+            # "hi, can you help with my husband's hands?": a greeting that asks about what it
+            # names; "I cant swim though" after an answer sets a condition on what it names.
+            if named and (asks_something(text) or (last_topic is not None and objects(text))):
                 return named
             return self._unknown_activity(text, subtype) or self._continued(
                 intent, last_topic, text
@@ -476,9 +479,10 @@ class Router:
         # "and my hands?": a named kind of exercise or a body part with a topic of its own.
         if named:
             return named
-        if "professional" in in_question:
+        if "professional" in in_question and not tells_what_was_said(text):
             # Named in the question, not in the story after it ("what about boxing? my old
-            # boxing trainer pushed me hard").
+            # boxing trainer pushed me hard"), nor as who told the news ("the neurologist says
+            # it's IBM, not poly").
             return TOPIC_INTENTS["ask_which_professional"]
         other = self._other_body_part(entities, last_topic, subtype)
         if other:

@@ -94,6 +94,48 @@ async def test_chat_and_fresh_questions_do_not_continue_the_last_topic(
     assert payload["topic"] == topic
 
 
+async def test_a_remark_against_the_answer_on_a_named_kind_is_about_that_kind(
+    make_tracker: TrackerFactory,
+) -> None:
+    payload = await _reply(
+        ActionSmallTalk(),
+        make_tracker,
+        "deny",
+        "I cant swim though",
+        {"last_topic": "exercise_types"},
+        {"exercise_type": "hydrotherapy"},
+    )
+
+    assert (payload["type"], payload["topic"]) == ("answer", "hydrotherapy")
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        # The professional is where the news came from: the last answer again, for the subtype.
+        (
+            "sorry I got that wrong, the neurologist says it's inclusion body myositis",
+            "exercise_safety",
+        ),
+        # Asked about, the professional is the subject.
+        ("what about a neurologist, for IBM?", "which_professional"),
+    ],
+)
+async def test_a_professional_who_told_the_news_is_not_the_subject(
+    make_tracker: TrackerFactory, text: str, topic: str
+) -> None:
+    payload = await _reply(
+        ActionAnswer(),
+        make_tracker,
+        "inform",
+        text,
+        {"last_topic": "exercise_safety"},
+        {"professional": "doctor", "myositis_type": "IBM"},
+    )
+
+    assert payload["topic"] == topic
+
+
 async def test_without_an_earlier_answer_a_follow_up_has_nothing_to_continue(
     make_tracker: TrackerFactory,
 ) -> None:
