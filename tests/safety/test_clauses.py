@@ -417,6 +417,10 @@ def test_taking_up_an_activity_is_no_medicine(
         "should I stay off statins for good?",
         "my doctor mentioned another round of cyclophosphamide, should I have it?",
         "will the medicines for my dermatomyositis harm the baby if I get pregnant on them?",
+        # What caused it, and a dose raised again.
+        "was on atorvastatin 5 years, stopped it and my CK is still 13000. is it the statin or "
+        "something autoimmune?",
+        "will they put my steroids back up after the delivery?",
     ],
 )
 def test_asking_for_another_treatment_is_medical(
