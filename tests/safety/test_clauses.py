@@ -73,6 +73,9 @@ def test_a_sign_that_has_not_passed_still_counts(
         "could it bring a flare back though?",
         "I gave up soccer twice after flares. how do I start again?",
         "first time back at the gym since my DM flared, what should I be doing there?",
+        "baby is 3 months old and my polymyositis flared after the birth. back on meds and "
+        "getting stronger now. when can I get back to my exercises?",
+        "I've relapsed more times than I can count. do I have to start from scratch every time?",
         "when dermatomyositis took my strength I honestly thought my life was over",
     ],
 )
@@ -321,6 +324,8 @@ def test_taking_a_life_and_a_train_as_a_means_are_a_crisis(
         "the gym set off a flare and I'm flaring right now, could I still swim?",
         "I'm in a flare, could stretching bring on more pain?",
         "I think I'm flaring again since Sunday",
+        "the rash on my face has flared up again this week and I feel so weak",
+        "my DM has just flared, can I still do my stretches?",
     ],
 )
 def test_a_flare_told_as_happening_now_is_a_sign(
