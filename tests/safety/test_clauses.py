@@ -66,6 +66,10 @@ def test_a_sign_that_has_not_passed_still_counts(
         "I want to keep going with my exercises even when tired, is that ok?",
         "I've been killing myself on the exercise bike every day since the pred kicked in",
         "my son wants to be carried everywhere since he got JDM, how do we get him walking more?",
+        # A cough at meals for years is swallowing weakness, the swallowing topic's question.
+        "my dad has IBM and has coughed on his tea for a couple of years. are there exercises for "
+        "swallowing?",
+        "I cough a bit when I eat sometimes. are there exercises to strengthen the throat?",
         # "training" is no train, and a disease that took away a life as it was is no wish to die.
         "how many days a week should I be training till then?",
         # A flare asked about as a risk, or told as past, is no flare now.
@@ -93,6 +97,24 @@ def test_real_words_are_not_read_as_crisis_or_warning_words(
         (
             "I suddenly can't climb the step at the back door, it was fine last week",
             "worsening_weakness",
+            Urgency.SAME_DAY,
+        ),
+        # Choking or coughing at meals, told as new, is the swallowing sign.
+        (
+            "this week he's started coughing and choking at every meal, even on his own saliva",
+            "swallowing_choking",
+            Urgency.EMERGENCY,
+        ),
+        (
+            "since yesterday water comes back up my nose and I cough on every sip",
+            "swallowing_choking",
+            Urgency.EMERGENCY,
+        ),
+        ("she coughs at most meals lately", "swallowing_choking", Urgency.EMERGENCY),
+        # A cough with no meal is still the infection sign.
+        (
+            "I've had a nasty cough all week, should I skip the gym?",
+            "fever_infection",
             Urgency.SAME_DAY,
         ),
         # Limbs that refuse, told as new.
