@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import ActionAnswer, ActionFallback, ActionSmallTalk, ActionWelcome
 from actions.base import ReplyAction
-from tests.actions.conftest import TrackerFactory
+from tests.actions.conftest import TrackerFactory, placed
 
 
 async def _reply(
@@ -134,6 +134,22 @@ async def test_a_professional_who_told_the_news_is_not_the_subject(
     )
 
     assert payload["topic"] == topic
+
+
+async def test_a_question_pointing_back_to_the_story_takes_the_storys_words(
+    make_tracker: TrackerFactory,
+) -> None:
+    text = (
+        "first time back at the gym since my DM flared, level 1 on the bike nearly killed me. "
+        "what should I actually be doing there?"
+    )
+    tracker = make_tracker("nlu_fallback", text)
+    tracker.latest_message["entities"] = placed(text, [("exercise_type", "aerobic", "bike")])
+    dispatcher = CollectingDispatcher()
+    await ActionFallback().run(dispatcher, tracker, {})
+    payload = dispatcher.messages[0]["custom"]
+
+    assert (payload["type"], payload["topic"]) == ("answer", "aerobic_exercise")
 
 
 async def test_without_an_earlier_answer_a_follow_up_has_nothing_to_continue(

@@ -53,6 +53,7 @@ def test_the_asking_clause_is_judged_not_the_detail_after_it(text: str, clause: 
         "and do they make any real difference or is it all pointless?",  # 12 words
         "I've got polymyositis myself, could I join the same class?",
         "my knees won't let me stand that long, is there a seated way",
+        "what should I actually be doing there?",  # a place said before
     ],
 )
 def test_a_short_question_that_points_back_or_joins_on_joins_on(text: str) -> None:
@@ -68,6 +69,8 @@ def test_a_short_question_that_points_back_or_joins_on_joins_on(text: str) -> No
         "how soon will I notice?",
         "and she loved the swimming lessons we took last summer at the beach",  # no question
         "is that exercise something my whole family could do with me every single day?",  # long
+        "are there exercises for the hands?",  # "there" that only says something exists
+        "hi there, can I swim with IBM?",
     ],
 )
 def test_a_question_with_its_own_subject_does_not_join_on(text: str) -> None:
