@@ -70,6 +70,8 @@ def test_a_sign_that_has_not_passed_still_counts(
         "my dad has IBM and has coughed on his tea for a couple of years. are there exercises for "
         "swallowing?",
         "I cough a bit when I eat sometimes. are there exercises to strengthen the throat?",
+        # A task that cannot be done is no exercise that does not work.
+        "cant work the can opener any more. are there hand exercises that actually help?",
         # "training" is no train, and a disease that took away a life as it was is no wish to die.
         "how many days a week should I be training till then?",
         # A flare asked about as a risk, or told as past, is no flare now.
@@ -330,11 +332,12 @@ def test_palpitations_that_stopped_months_ago_do_not_count(
     "text",
     [
         "I keep thinking about jumping in front of a train",
+        "some days the pain is so bad I don't want to wake up anymore",
         "some nights I think about taking my life",
         "he said he might take his life if he ends up in a wheelchair",
     ],
 )
-def test_taking_a_life_and_a_train_as_a_means_are_a_crisis(
+def test_taking_a_life_a_train_or_not_waking_up_are_a_crisis(
     detector: Detector, analyzer: Analyzer, text: str
 ) -> None:
     assert detector.detect(analyzer.nlp(text)).crisis
@@ -574,6 +577,7 @@ def test_stopping_it_is_stopping_a_medicine(detector: Detector, analyzer: Analyz
         "my arms are sore the day after the band work, is that normal?",
         "is it normal for my thighs to hurt a day or two after the gym?",
         "after HIIT my legs hurt and the pain lingered for days. is that just normal soreness?",
+        "the ache in my thighs after physio lasted two days last week. is that too much?",
     ],
 )
 def test_soreness_a_day_or_two_after_asked_about_is_the_pain_topic(
