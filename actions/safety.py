@@ -16,6 +16,7 @@ from bot.compose import Reply
 from bot.follow_up import (
     about_the_medicine,
     adds_a_condition,
+    adds_on,
     asks_whether_it_changes,
     joins_on,
     leans_back,
@@ -39,8 +40,9 @@ class ActionSafety(ReplyAction):
     ("should I train my breathing muscles?"), with no sign the rules found even in a hypothetical
     clause: that gets the "not covered" reply, which also says where to get help now. Nor does a
     short question leaning on an answer just given, in which the rules found no sign at all ("she
-    feels the cold terribly, does the water temperature matter?" after an answer on the pool):
-    the classifier read unfamiliar words as alarm, and the question continues the subject.
+    feels the cold terribly, does the water temperature matter?" after an answer on the pool),
+    nor a short statement adding to it ("and the backs of my knees feel tight too"): the
+    classifier read unfamiliar words as alarm, and the message continues the subject.
     """
 
     action_name = "action_safety"
@@ -56,11 +58,13 @@ class ActionSafety(ReplyAction):
             sources = report.get("sources") or GENERAL_WARNING_SOURCES
             reply = composer.red_flag(Urgency(urgency), sources)
             return reply, [SlotSet("safety_flag", urgency), *_subject_named(guide, turn)]
-        if not report.get("uncertain") and is_question(turn.question):
-            not_covered = guide.not_covered(turn.question, turn.text)
+        if not report.get("uncertain"):
+            asks = is_question(turn.question)
+            not_covered = guide.not_covered(turn.question, turn.text) if asks else None
             if not_covered is not None:
                 return not_covered, []
-            if (turn.last_topic or turn.answered_topics) and leans_back(turn.text):
+            continues = leans_back(turn.text) if asks else adds_on(turn.text)
+            if (turn.last_topic or turn.answered_topics) and continues:
                 return ActionAnswer().respond(
                     guide, replace(turn, intent=FOLLOW_UP_INTENT), tracker
                 )
@@ -107,7 +111,8 @@ def exercise_follow_up(turn: Turn, tracker: Tracker) -> str | None:
     then?" after "I'm on methotrexate, can I swim?" may mean the medicine). A question about the
     medicine itself ("how quickly can I come off it?", "should I lower my dose?") is still
     declined. A corrected subtype told with the test that showed it ("it's actually IMNM, the
-    biopsy said so. does that change things?") asks for the exercise answer again.
+    biopsy said so. does that change things?") asks for the exercise answer again, and so does a
+    subtype told where no rule found a medical question ("I should have said, I have IBM").
     """
     if not (turn.last_topic or turn.answered_topics) or not turn.text:
         return None
@@ -127,6 +132,9 @@ def exercise_follow_up(turn: Turn, tracker: Tracker) -> str | None:
             (i for i in turn.likely_intents if i in TOPIC_INTENTS or i in ENTITY_INTENTS),
             FOLLOW_UP_INTENT,
         )
+    if "myositis_type" in turn.entities:
+        # "I should have said, I have IBM": the subtype told, which no rule found medical.
+        return FOLLOW_UP_INTENT
     if medicine_named(tracker):
         return None
     return FOLLOW_UP_INTENT if joins_on(turn.text) else None

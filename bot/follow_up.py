@@ -168,6 +168,16 @@ def objects(text: str) -> bool:
     return len(text.split()) <= FOLLOW_UP_CLAUSE_WORDS and OBJECTS.search(text) is not None
 
 
+# A short statement that adds to what was just discussed ("and the backs of my knees feel tight
+# too", "she also can't sleep some nights because of the pain").
+ADDS_ON = re.compile(r"^\s*(?:and|also|plus)\b|\b(?:too|also|as\s+well)\b", re.IGNORECASE)
+
+
+def adds_on(text: str) -> bool:
+    """Whether a short statement adds something to the subject just discussed."""
+    return len(text.split()) <= FOLLOW_UP_CLAUSE_WORDS and ADDS_ON.search(text) is not None
+
+
 # A professional as the one who told something ("the neurologist says it's IBM, not poly"):
 # where the news came from, not whom the message asks about.
 TOLD_BY = re.compile(

@@ -232,6 +232,34 @@ async def test_a_question_leaning_on_an_answer_with_no_sign_found_continues_it(
     assert message["custom"]["topic"] == "hydrotherapy"
 
 
+@pytest.mark.parametrize(
+    ("text", "last_topic", "kind"),
+    [
+        # A statement adding to the answer, with no sign the rules found: the subject goes on.
+        (
+            "she also can't sleep some nights because of the muscle pain",
+            "routine_and_rest",
+            "answer",
+        ),
+        ("and the backs of my knees feel tight too", "hand_exercises", "answer"),
+        # A statement that adds nothing to a subject is still asked about.
+        ("my legs feel funny today", "hand_exercises", "clarify"),
+    ],
+)
+async def test_a_statement_adding_to_an_answer_with_no_sign_found_continues_it(
+    make_tracker: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    text: str,
+    last_topic: str,
+    kind: str,
+) -> None:
+    tracker = make_tracker("report_warning_sign", text, slots={"last_topic": last_topic})
+    await ActionSafety().run(dispatcher, tracker, {})
+
+    (message,) = dispatcher.messages
+    assert message["custom"]["type"] == kind
+
+
 async def test_a_question_leaning_on_an_answer_with_a_sign_found_is_a_sign(
     make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
 ) -> None:

@@ -61,6 +61,24 @@ async def test_a_treatment_condition_on_an_exercise_answer_is_answered(
     assert payload["topic"] == "flares_and_steroids"
 
 
+async def test_a_subtype_told_that_the_classifier_alone_took_for_medical_is_answered(
+    make_tracker: TrackerFactory,
+) -> None:
+    tracker = make_tracker(
+        "ask_medical",
+        "I should have said, I have IBM",
+        {"myositis_type": "IBM"},
+        slots={"last_topic": "tai_chi"},
+        events=_session(("would tai chi be worth doing for myositis?", "tai_chi")),
+    )
+    _ranked(tracker, ("ask_medical", 0.4), ("inform", 0.3))
+
+    payload = await _payload(ActionDeclineMedical(), tracker)
+
+    assert payload["type"] == "answer"
+    assert payload["topic"] in ("tai_chi", "ibm")
+
+
 async def test_a_follow_up_the_classifier_alone_took_for_medical_continues_the_subject(
     make_tracker: TrackerFactory,
 ) -> None:
