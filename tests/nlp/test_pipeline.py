@@ -101,6 +101,8 @@ from bot.settings import Settings
             {("exercise_type", "strength"), ("professional", "physiotherapist")},
         ),
         ("would pulmonary rehab help", {("professional", "rehabilitation_specialist")}),
+        # A running programme named by its goal.
+        ("I want to try couch to 5k, am I mad?", {("exercise_type", "aerobic")}),
         # A slip of one letter in a long vocabulary word, though no list has it.
         ("is swiming ok", {("exercise_type", "hydrotherapy")}),
         ("what about hydrotherpy", {("exercise_type", "hydrotherapy")}),
