@@ -258,6 +258,8 @@ BEFORE_OR_AFTER_IT = re.compile(
     # "how long does it stay up after?": the thing discussed (a CK level), however long it lasts.
     r"(?:(?:does|will|would|is|was|did|can)\s+(?:it|that|this|they)\s+(?:\w+\s+){0,2})?"
     r"(?:before|after|beforehand|afterwards?|ahead)"
+    # "how long before the test should I stop?": the thing discussed, named.
+    r"(?:\s+(?:the|a|my|his|her|each|every)\s+\w+)?"
     # "how many days before do I stop?": what to do that long before it.
     r"(?:\s+(?:do|should|must|can|would)\s+(?:i|we|he|she|they)\s+\w+)?\s*[?.!,]*\s*$",
     re.IGNORECASE,

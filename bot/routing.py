@@ -165,6 +165,13 @@ BAD_DAYS = re.compile(
 # A body part told to be weak in a follow-up ("what about the swing, my shoulders are still
 # weak?"): strengthening it is what is asked.
 WEAK = re.compile(r"\bweak(?:er|ness)?\b", re.IGNORECASE)
+# A part of the body told as tight or stiff ("and the backs of my knees feel tight too"): what
+# stretching is for.
+STIFF = re.compile(
+    r"\b(?:tight(?:er|ness)?|stiff(?:er|ness)?|(?:won'?t|can'?t|cannot)\s+straighten)\b",
+    re.IGNORECASE,
+)
+STRETCHING = "stretching"
 # Asking whether an everyday activity counts as exercise ("does an hour of weeding count as my
 # exercise?", "would playing guitar count?"): the kinds of exercise answer it.
 COUNTS_AS_EXERCISE = re.compile(
@@ -484,6 +491,11 @@ class Router:
             # boxing trainer pushed me hard"), nor as who told the news ("the neurologist says
             # it's IBM, not poly").
             return TOPIC_INTENTS["ask_which_professional"]
+        # A body part told weak or tight ("and my knees feel tight too"): what it needs, even
+        # after a topic bound to another part of the body.
+        need = _what_the_body_part_needs(in_question, text)
+        if need:
+            return need
         other = self._other_body_part(entities, last_topic, subtype)
         if other:
             return other
@@ -496,8 +508,6 @@ class Router:
             return TOPIC_INTENTS["ask_exercise_benefits"]
         if BAD_DAYS.search(clause):
             return TOPIC_INTENTS["ask_routine"]
-        if "body_part" in in_question and WEAK.search(text):
-            return STRENGTHENING
         # "how do I know if she's overdoing it?" after an answer on strength: how much (the
         # aspect the classifier saw next), not strength again; but "how many days before?" after
         # an answer on CK tests is still about the test.
@@ -716,6 +726,15 @@ def _asked_within(broad: str, clause: str, entities: Mapping[str, str]) -> str |
     if TOO_LATE.search(clause):
         return TOPIC_INTENTS["ask_getting_started"]
     return None
+
+
+def _what_the_body_part_needs(entities: Mapping[str, str], text: str) -> str | None:
+    """Strengthening for a body part told weak, stretching for one told tight or stiff."""
+    if "body_part" not in entities:
+        return None
+    if WEAK.search(text):
+        return STRENGTHENING
+    return STRETCHING if STIFF.search(text) else None
 
 
 def _asks_how_much(clause: str) -> bool:

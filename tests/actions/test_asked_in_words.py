@@ -183,6 +183,14 @@ from tests.actions.conftest import TrackerFactory, answered_topic
             {"last_topic": "exercise_types"},
             "strength_training",
         ),
+        # A body part told tight or stiff in a follow-up: stretching it.
+        (
+            "inform",
+            "and the backs of my knees and elbows feel tight too",
+            [("body_part", "legs", "knees")],
+            {"last_topic": "hand_exercises"},
+            "stretching",
+        ),
         # A subtype corrected: its own topic, or the last one again for it.
         (
             "ask_routine",

@@ -150,7 +150,10 @@ async def test_the_same_words_with_no_medicine_named_are_answered(
     assert payload["type"] == "answer"
 
 
-@pytest.mark.parametrize("text", ["how many days before?", "how long before?"])
+@pytest.mark.parametrize(
+    "text",
+    ["how many days before?", "how long before?", "so how long before the test should I stop?"],
+)
 async def test_how_long_before_continues_the_event_discussed(
     make_tracker: TrackerFactory, text: str
 ) -> None:
