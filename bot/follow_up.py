@@ -20,6 +20,8 @@ from bot.nlp.english import NEGATIVE_QUESTION_WORDS
 POINTS_BACK = re.compile(
     r"\b(?:it(?!\s+(?:\w+\s+){0,2}to\b)|that|this|they|them|those|these|ones"
     r"|same(?!\s+(?:\w+\s+)?as\b)"
+    # "what actually happens at a session?": a session of the kind said before.
+    r"|(?:a|the|each|every|per)\s+sessions?"
     # "what should I be doing there?": a place said before, not "is there...?" nor "there is".
     r"|(?<!is )(?<!are )(?<!hi )(?<!hey )(?<!hello )there(?=\s*[?!.]*\s*$)"
     # "show me some", "which one?", "some of those": pronouns; "some support", "one exercise":

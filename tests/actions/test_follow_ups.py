@@ -152,6 +152,20 @@ async def test_a_question_pointing_back_to_the_story_takes_the_storys_words(
     assert (payload["type"], payload["topic"]) == ("answer", "aerobic_exercise")
 
 
+async def test_a_session_asked_about_is_one_of_the_kind_the_story_named(
+    make_tracker: TrackerFactory,
+) -> None:
+    text = "my GP suggested hydrotherapy for my DM. what actually happens at a session?"
+    tracker = make_tracker("ask_exercise_safety", text)
+    tracker.latest_message["entities"] = placed(
+        text, [("exercise_type", "hydrotherapy", "hydrotherapy")]
+    )
+    dispatcher = CollectingDispatcher()
+    await ActionAnswer().run(dispatcher, tracker, {})
+
+    assert dispatcher.messages[0]["custom"]["topic"] == "hydrotherapy"
+
+
 async def test_without_an_earlier_answer_a_follow_up_has_nothing_to_continue(
     make_tracker: TrackerFactory,
 ) -> None:
