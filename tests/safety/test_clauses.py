@@ -70,6 +70,8 @@ def test_a_sign_that_has_not_passed_still_counts(
         "my dad has IBM and has coughed on his tea for a couple of years. are there exercises for "
         "swallowing?",
         "I cough a bit when I eat sometimes. are there exercises to strengthen the throat?",
+        # "myself" as who does it: a dose question, not self-harm.
+        "if the exercise makes me stronger can I cut the dose down myself?",
         # A task that cannot be done is no exercise that does not work.
         "cant work the can opener any more. are there hand exercises that actually help?",
         # "training" is no train, and a disease that took away a life as it was is no wish to die.
