@@ -103,7 +103,9 @@ def latest_turn(tracker: Tracker) -> Turn:
 # "any different from what people with polymyositis do?".
 SET_ASIDE = re.compile(
     r"\b(?:not\s+(?:just|only)|rather\s+than|instead\s+of|other\s+than|apart\s+from|besides"
-    r"|than|compared?\s+(?:to|with)|versus|vs|different\s+(?:from|to)|unlike|as\s+opposed\s+to)"
+    r"|than|compared?\s+(?:to|with)|versus|vs|different\s+(?:from|to)|unlike|as\s+opposed\s+to"
+    # "not the same as polymyositis"; a simile: "my legs feel like I've run a marathon".
+    r"|(?:not|isn'?t|aren'?t)\s+the\s+same\s+as|feels?\s+like\s+(?:i|i've|i'd|i\s+have|i\s+had))"
     r"\.?\s+(?:\w+\s+){0,3}$",
     re.IGNORECASE,
 )

@@ -14,6 +14,7 @@ VALUES = {
     "swim": "hydrotherapy",
     "lift weights": "strength",
     "walking": "aerobic",
+    "marathon": "aerobic",
 }
 
 
@@ -30,6 +31,12 @@ VALUES = {
         ("is it easier to swim than walking?", ["swim", "walking"], "hydrotherapy"),
         ("how does a swim compare to walking, is it as good?", ["swim", "walking"], "hydrotherapy"),
         ("is a swim better for me versus walking?", ["swim", "walking"], "hydrotherapy"),
+        # A simile is no exercise: "my legs feel like I've run a marathon".
+        (
+            "day after swim my legs feel like I've run a marathon. is that normal?",
+            ["swim", "marathon"],
+            "hydrotherapy",
+        ),
         # Nothing set aside: the later word decides, as before.
         ("I do stretches, is walking ok too?", ["stretches", "walking"], "aerobic_exercise"),
         ("I do some walking, are stretches ok too?", ["walking", "stretches"], "stretching"),
@@ -57,6 +64,8 @@ async def test_a_word_set_aside_does_not_decide(
     [
         "is exercise any different with necrotizing myopathy compared to polymyositis?",
         "with necrotizing myopathy, is exercise different from what people with polymyositis do?",
+        "my mum has necrotizing myopathy, the doctors said it's not the same as polymyositis. does "
+        "she need a different exercise programme?",
     ],
 )
 async def test_a_subtype_compared_with_is_set_aside(
