@@ -91,7 +91,11 @@ RESEARCH_WORDS = re.compile(
 # The words in which a broad question asks how much: too much, overdoing it, (doing) enough;
 # not "strong enough to lift my grandson".
 HOW_MUCH_WORDS = re.compile(
-    r"\b(?:too\s+(?:much|hard|often|long)|over\s*(?:do(?:ing|ne|es)?|did)\b"
+    r"\b(?:too\s+(?:much|hard|often|long|far)|over\s*(?:do(?:ing|ne|es)?|did)\b"
+    # How long or how often sessions are ("how long do you make your sessions?"), or a week of
+    # them ("give me an idea of a week of exercise").
+    r"|how\s+(?:long|often)\s+(?:\w+\s+){0,4}(?:sessions?|workouts?)\b"
+    r"|\ba\s+(?:typical\s+|normal\s+|good\s+)?week\s+of\s+(?:exercis\w*|training|workouts?)"
     r"|over[-\s]?(?:exercis\w*|train\w*)|how\s+much\s*[?.!]*\s*$|how\s+much\s+(?:less|more)\b"
     r"|(?:my|own|her|his|their|your)\s+limits?\b"
     r"|(?:do|doing|get|getting)\s+enough\b|enough\s*[?.!]*\s*$)",
@@ -124,6 +128,12 @@ READS_MORE = re.compile(
 # after naming a physio): who can help.
 FINDS_SOMEONE = re.compile(
     r"\b(?:find|get|see)\s+(?:one|someone|somebody|a\s+\w+)\s+who\b", re.IGNORECASE
+)
+# Asking who shows or teaches the exercises ("who shows you how to do them properly?"), however
+# the classifier read it: who can help.
+WHO_SHOWS = re.compile(
+    r"\bwho\s+(?:\w+\s+){0,2}(?:shows?|showed|teach(?:es)?|taught|guides?|supervises?|trains?)\b",
+    re.IGNORECASE,
 )
 # Someone helping someone ("how can I help her get some exercise?", "can I help him with his
 # exercises?", "my wife wants to know how she can help me"): a carer asking how to start, not
@@ -438,10 +448,11 @@ class Router:
                 or self._continued(intent, last_topic, text)
                 # "how do you tell when you're over exercising?" read as chat: how much.
                 or (TOPIC_INTENTS["ask_routine"] if _asks_how_much(clause) else None)
-                # "what do I tell the instructor?": who can help.
+                # "what do I tell the instructor?", "who shows you how to do them?": who can help.
                 or (
                     TOPIC_INTENTS["ask_which_professional"]
-                    if "professional" in in_question and asks_something(text)
+                    if ("professional" in in_question and asks_something(text))
+                    or WHO_SHOWS.search(clause)
                     else None
                 )
             )

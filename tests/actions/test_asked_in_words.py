@@ -230,6 +230,29 @@ from tests.actions.conftest import TrackerFactory, answered_topic
             None,
             "exercise_types",
         ),
+        # How long sessions are, or a week of them, read as chat or as the kinds: how much.
+        (
+            "chitchat",
+            "how long do you make your sessions? 15 mins? an hour?",
+            [],
+            None,
+            "routine_and_rest",
+        ),
+        (
+            "ask_exercise_types",
+            "can you give me an idea of a week of exercise with DM?",
+            [("myositis_type", "DM", "DM")],
+            None,
+            "routine_and_rest",
+        ),
+        # Who shows or teaches the exercises, read as chat: who can help.
+        (
+            "chitchat",
+            "who shows you how to do them properly?",
+            [],
+            {"last_topic": "swallowing"},
+            "which_professional",
+        ),
         # Without such words the reading stands.
         ("ask_routine", "how long should each session be?", [], None, "routine_and_rest"),
         (
