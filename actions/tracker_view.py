@@ -104,8 +104,8 @@ def latest_turn(tracker: Tracker) -> Turn:
 SET_ASIDE = re.compile(
     r"\b(?:not\s+(?:just|only)|rather\s+than|instead\s+of|other\s+than|apart\s+from|besides"
     r"|than|compared?\s+(?:to|with)|versus|vs|different\s+(?:from|to)|unlike|as\s+opposed\s+to"
-    # "not the same as polymyositis"; a simile: "my legs feel like I've run a marathon".
-    r"|(?:not|isn'?t|aren'?t)\s+the\s+same\s+as|feels?\s+like\s+(?:i|i've|i'd|i\s+have|i\s+had))"
+    # "not the same as polymyositis".
+    r"|(?:not|isn'?t|aren'?t)\s+the\s+same\s+as)"
     r"\.?\s+(?:\w+\s+){0,3}$",
     re.IGNORECASE,
 )
@@ -121,6 +121,12 @@ ABILITY_BEFORE = re.compile(
     re.IGNORECASE,
 )
 ABILITY_WORD = re.compile(r"^walk(?:s|ing)?$", re.IGNORECASE)
+# A simile: "my legs feel like I've run a marathon" names no activity asked about.
+SIMILE = re.compile(
+    r"\b(?:feels?|felt|feeling|as\s+if|as\s+though)\s+(?:like\s+)?(?:i|i've|i'd|i\s+have|i\s+had"
+    r"|she|she's|he|he's|they've)\s+(?:just\s+)?(?:\w+\s+){0,2}$",
+    re.IGNORECASE,
+)
 # The vocabulary's value for everyday activities (bowls, gardening, paddleboarding).
 EVERYDAY_ACTIVITY = "other_activity"
 # An intent below this confidence is no evidence of what a sentence of the message asks.
@@ -132,14 +138,19 @@ def asked_about(found: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
 
     "I want my heart rate up again, not just stretches" asks about cardio: stretching is named
     only to be set aside, so it must not decide the topic. Walking named as an ability ("I can
-    walk to the mailbox and back") is no activity asked about, whatever else is named.
+    walk to the mailbox and back") and an activity named in a simile ("my legs feel like I've run
+    a marathon") are no activity asked about, whatever else is named.
     """
 
     def set_aside(entity: dict[str, Any]) -> bool:
         start = entity.get("start")
         return start is not None and SET_ASIDE.search(text[max(0, start - 40) : start]) is not None
 
-    found = [e for e in found if not an_ability(e, text)]
+    def in_a_simile(entity: dict[str, Any]) -> bool:
+        start = entity.get("start")
+        return start is not None and SIMILE.search(text[max(0, start - 40) : start]) is not None
+
+    found = [e for e in found if not an_ability(e, text) and not in_a_simile(e)]
     kept = [e for e in found if not set_aside(e)]
     labels = {e["entity"] for e in kept}
     return [e for e in found if e in kept or e["entity"] not in labels]
