@@ -242,6 +242,7 @@ async def test_a_question_leaning_on_an_answer_with_no_sign_found_continues_it(
             "answer",
         ),
         ("and the backs of my knees feel tight too", "hand_exercises", "answer"),
+        ("she still can't get up off low chairs", "strength_training", "answer"),
         # A statement that adds nothing to a subject is still asked about.
         ("my legs feel funny today", "hand_exercises", "clarify"),
     ],
