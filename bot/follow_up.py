@@ -173,9 +173,7 @@ def objects(text: str) -> bool:
 # A short statement that adds to what was just discussed ("and the backs of my knees feel tight
 # too", "she also can't sleep some nights because of the pain", "she still can't get up off low
 # chairs").
-ADDS_ON = re.compile(
-    r"^\s*(?:and|also|plus)\b|\b(?:too|also|still|as\s+well)\b", re.IGNORECASE
-)
+ADDS_ON = re.compile(r"^\s*(?:and|also|plus)\b|\b(?:too|also|still|as\s+well)\b", re.IGNORECASE)
 
 
 def adds_on(text: str) -> bool:
