@@ -20,6 +20,9 @@ if TYPE_CHECKING:  # spaCy is imported by whoever builds the pipeline, not by th
     from spacy.language import Language
 
 FIELDS = frozenset({"id", "name", "ask", "when", "unless", "whole_message", "reviewed"})
+# Words that deny what follows them closely: "no rash at all" names no rash.
+NEGATIONS = frozenset({"no", "not", "without", "never"})
+NEGATION_REACH = 2
 
 
 class UncoveredSubjects:
@@ -46,7 +49,7 @@ class UncoveredSubjects:
             words = in_message() if subject.whole_message else in_question
             if any(_has(words, p) for p in subject.unless):
                 continue
-            if any(all(any(_has(words, p) for p in group) for group in w) for w in subject.when):
+            if any(all(any(_says(words, p) for p in group) for group in w) for w in subject.when):
                 return subject
         return None
 
@@ -55,10 +58,28 @@ class UncoveredSubjects:
         return [frozenset({t.lower_, t.lemma_.lower()}) for t in self.nlp(text)]
 
 
-def _has(words: Sequence[frozenset[str]], phrase: Phrase) -> bool:
-    """Whether ``phrase`` occurs in ``words``, each of its words matching one token's forms."""
+def _starts(words: Sequence[frozenset[str]], phrase: Phrase) -> list[int]:
+    """Where ``phrase`` occurs in ``words``, each of its words matching one token's forms."""
     n = len(phrase)
-    return any(all(phrase[j] in words[i + j] for j in range(n)) for i in range(len(words) - n + 1))
+    return [
+        i for i in range(len(words) - n + 1) if all(phrase[j] in words[i + j] for j in range(n))
+    ]
+
+
+def _has(words: Sequence[frozenset[str]], phrase: Phrase) -> bool:
+    """Whether ``phrase`` occurs in ``words``."""
+    return bool(_starts(words, phrase))
+
+
+def _says(words: Sequence[frozenset[str]], phrase: Phrase) -> bool:
+    """Whether ``phrase`` occurs in ``words`` and no negation just before denies it.
+
+    "our daughter has juvenile polymyositis, no rash at all" says nothing of a rash.
+    """
+    return any(
+        not any(NEGATIONS & words[k] for k in range(max(0, i - NEGATION_REACH), i))
+        for i in _starts(words, phrase)
+    )
 
 
 def read_uncovered(path: Path) -> tuple[Subject, ...]:

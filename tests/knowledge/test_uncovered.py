@@ -77,6 +77,25 @@ def test_a_subject_the_story_sets_is_read_in_the_whole_message(guide: Guide) -> 
     assert found.id == "lung-or-heart-involvement"
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        "our 6 year old has juvenile polymyositis, no rash at all. the hospital says she needs an "
+        "exercise programme. what does that even look like?",
+        "I don't have lung disease, but can I run with DM?",
+    ],
+)
+def test_a_subject_the_message_denies_is_not_asked_about(guide: Guide, message: str) -> None:
+    assert guide.uncovered.find(message, message) is None
+
+
+def test_a_subject_named_without_denial_is_still_found(guide: Guide) -> None:
+    message = "does the rash get worse when I exercise?"
+    found = guide.uncovered.find(message, message)
+    assert found is not None
+    assert found.id == "dm-skin-and-sun"
+
+
 def test_kb_stats_lists_the_subjects(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["kb", "stats"]) == 0
     assert f"{len(SUBJECTS)} subjects our sources do not cover" in capsys.readouterr().out
