@@ -101,6 +101,8 @@ from bot.settings import Settings
             {("exercise_type", "strength"), ("professional", "physiotherapist")},
         ),
         ("would pulmonary rehab help", {("professional", "rehabilitation_specialist")}),
+        # Juvenile myositis without the rash is still the children's form.
+        ("our 6 year old has juvenile polymyositis", {("myositis_type", "JDM")}),
         # A running programme named by its goal.
         ("I want to try couch to 5k, am I mad?", {("exercise_type", "aerobic")}),
         # A slip of one letter in a long vocabulary word, though no list has it.
