@@ -20,6 +20,8 @@ from bot.nlp.english import NEGATIVE_QUESTION_WORDS
 POINTS_BACK = re.compile(
     r"\b(?:it(?!\s+(?:\w+\s+){0,2}to\b)|that|this|they|them|those|these|ones"
     r"|same(?!\s+(?:\w+\s+)?as\b)"
+    # "am I mad?": judging what was just told, as "is that mad?" does.
+    r"|am\s+i\s+(?:being\s+)?(?:mad|crazy|daft|silly|nuts|stupid|unrealistic)"
     # "what actually happens at a session?": a session of the kind said before.
     r"|(?:a|the|each|every|per)\s+sessions?"
     # "what should I be doing there?": a place said before, not "is there...?" nor "there is".
@@ -431,7 +433,7 @@ def tells_a_steroid_condition(text: str) -> bool:
 # do if it hurts?").
 WHAT_TO_DO = re.compile(
     r"\bwhat\s+(?:else\s+)?(?:can|could|should|would|might|will)\s+(?:i|we|he|she|they)\s+"
-    r"(?:have\s+(?:me|her|him|us|them)\s+)?do\b"
+    r"(?:have\s+(?:me|her|him|us|them)\s+)?(?:actually\s+|really\s+)?do\b"
     r"(?!\s+(?:about|for|if|when|with)\b)",
     re.IGNORECASE,
 )

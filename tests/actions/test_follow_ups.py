@@ -342,6 +342,7 @@ async def test_asking_what_to_do_instead_leaves_the_exercise_discussed(
         ("and once I'm home, what can I do on my own?", "IMNM", "imnm"),
         # What a professional would set.
         ("ok, what would they have him do?", "PM", "exercise_types"),
+        ("so what should I actually do?", "DM", "exercise_types"),
         # What to do about something discussed is not a request for other kinds.
         ("what can I do about it?", None, "aerobic_exercise"),
     ],

@@ -55,6 +55,7 @@ def test_the_asking_clause_is_judged_not_the_detail_after_it(text: str, clause: 
         "my knees won't let me stand that long, is there a seated way",
         "what should I actually be doing there?",  # a place said before
         "what actually happens at a session?",  # a session of the kind said before
+        "I want to try couch to 5k but I have polymyositis. am I mad?",  # judging what was told
     ],
 )
 def test_a_short_question_that_points_back_or_joins_on_joins_on(text: str) -> None:
