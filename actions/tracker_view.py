@@ -141,17 +141,8 @@ def asked_about(found: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
     walk to the mailbox and back") and an activity named in a simile ("my legs feel like I've run
     a marathon") are no activity asked about, whatever else is named.
     """
-
-    def set_aside(entity: dict[str, Any]) -> bool:
-        start = entity.get("start")
-        return start is not None and SET_ASIDE.search(text[max(0, start - 40) : start]) is not None
-
-    def in_a_simile(entity: dict[str, Any]) -> bool:
-        start = entity.get("start")
-        return start is not None and SIMILE.search(text[max(0, start - 40) : start]) is not None
-
-    found = [e for e in found if not an_ability(e, text) and not in_a_simile(e)]
-    kept = [e for e in found if not set_aside(e)]
+    found = [e for e in found if not an_ability(e, text) and not _said_just_before(e, text, SIMILE)]
+    kept = [e for e in found if not _said_just_before(e, text, SET_ASIDE)]
     labels = {e["entity"] for e in kept}
     return [e for e in found if e in kept or e["entity"] not in labels]
 
@@ -171,7 +162,15 @@ def an_ability(entity: dict[str, Any], text: str) -> bool:
     start, end = entity.get("start"), entity.get("end")
     if start is None or end is None or not ABILITY_WORD.match(text[start:end]):
         return False
-    return ABILITY_BEFORE.search(text[max(0, start - 20) : start]) is not None
+    return _said_just_before(entity, text, ABILITY_BEFORE, reach=20)
+
+
+def _said_just_before(
+    entity: dict[str, Any], text: str, words: re.Pattern[str], reach: int = 40
+) -> bool:
+    """Whether ``words`` end just before where the entity was found ("not just stretches")."""
+    start = entity.get("start")
+    return start is not None and words.search(text[max(0, start - reach) : start]) is not None
 
 
 def _asking(

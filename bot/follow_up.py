@@ -169,7 +169,7 @@ OBJECTS = re.compile(r"^\s*(?:but|although)\b|\b(?:though|tho)\s*[.!]*\s*$", re.
 
 def objects(text: str) -> bool:
     """Whether a short statement sets a condition against the last answer ("I cant swim though")."""
-    return len(text.split()) <= FOLLOW_UP_CLAUSE_WORDS and OBJECTS.search(text) is not None
+    return _short_statement_like(text, OBJECTS)
 
 
 # A short statement that adds to what was just discussed ("and the backs of my knees feel tight
@@ -180,7 +180,12 @@ ADDS_ON = re.compile(r"^\s*(?:and|also|plus)\b|\b(?:too|also|still|as\s+well)\b"
 
 def adds_on(text: str) -> bool:
     """Whether a short statement adds something to the subject just discussed."""
-    return len(text.split()) <= FOLLOW_UP_CLAUSE_WORDS and ADDS_ON.search(text) is not None
+    return _short_statement_like(text, ADDS_ON)
+
+
+def _short_statement_like(text: str, pattern: re.Pattern[str]) -> bool:
+    """Whether a whole message is short enough to follow on from the last answer and matches."""
+    return len(text.split()) <= FOLLOW_UP_CLAUSE_WORDS and pattern.search(text) is not None
 
 
 # A professional as the one who told something ("the neurologist says it's IBM, not poly"):
