@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import ActionAnswer, ActionFallback, ActionSmallTalk, ActionWelcome
 from actions.base import ReplyAction
-from tests.actions.conftest import TrackerFactory, placed
+from tests.actions.conftest import TrackerFactory, answered_topic
 
 
 async def _reply(
@@ -143,27 +143,18 @@ async def test_a_question_pointing_back_to_the_story_takes_the_storys_words(
         "first time back at the gym since my DM flared, level 1 on the bike nearly killed me. "
         "what should I actually be doing there?"
     )
-    tracker = make_tracker("nlu_fallback", text)
-    tracker.latest_message["entities"] = placed(text, [("exercise_type", "aerobic", "bike")])
-    dispatcher = CollectingDispatcher()
-    await ActionFallback().run(dispatcher, tracker, {})
-    payload = dispatcher.messages[0]["custom"]
+    found = [("exercise_type", "aerobic", "bike")]
 
-    assert (payload["type"], payload["topic"]) == ("answer", "aerobic_exercise")
+    assert await answered_topic(make_tracker, "nlu_fallback", text, found) == "aerobic_exercise"
 
 
 async def test_a_session_asked_about_is_one_of_the_kind_the_story_named(
     make_tracker: TrackerFactory,
 ) -> None:
     text = "my GP suggested hydrotherapy for my DM. what actually happens at a session?"
-    tracker = make_tracker("ask_exercise_safety", text)
-    tracker.latest_message["entities"] = placed(
-        text, [("exercise_type", "hydrotherapy", "hydrotherapy")]
-    )
-    dispatcher = CollectingDispatcher()
-    await ActionAnswer().run(dispatcher, tracker, {})
+    found = [("exercise_type", "hydrotherapy", "hydrotherapy")]
 
-    assert dispatcher.messages[0]["custom"]["topic"] == "hydrotherapy"
+    assert await answered_topic(make_tracker, "ask_exercise_safety", text, found) == "hydrotherapy"
 
 
 async def test_without_an_earlier_answer_a_follow_up_has_nothing_to_continue(

@@ -6,7 +6,7 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import ActionAnswer
-from tests.actions.conftest import TrackerFactory, placed
+from tests.actions.conftest import TrackerFactory, answered_topic, placed
 
 VALUES = {
     "heart rate up": "aerobic",
@@ -53,16 +53,14 @@ async def test_a_word_set_aside_does_not_decide(
 
 
 async def test_an_activity_in_a_simile_is_no_activity_asked_about(
-    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+    make_tracker: TrackerFactory,
 ) -> None:
     text = "day after physio my legs feel like I've run a marathon. is that normal or too much?"
     # Read as a broad safety question, the marathon would otherwise decide it.
-    tracker = make_tracker("ask_exercise_safety", text)
-    tracker.latest_message["entities"] = placed(text, [("exercise_type", "aerobic", "marathon")])
-    await ActionAnswer().run(dispatcher, tracker, {})
+    found = [("exercise_type", "aerobic", "marathon")]
+    topic = await answered_topic(make_tracker, "ask_exercise_safety", text, found)
 
-    (message,) = dispatcher.messages
-    assert message["custom"]["topic"] == "routine_and_rest"  # "too much?" asks how much
+    assert topic == "routine_and_rest"  # "too much?" asks how much
 
 
 @pytest.mark.parametrize(
