@@ -463,7 +463,8 @@ class Detector:
         # now I can do two flights").
         parts = {clause_of[s] for s in match.what}
         in_past = all(self._in_past(words, range(*clauses[c])) for c in parts)
-        if in_past or self._resolved(words, sentence, match.start):
+        told_past = self._told_in_past(words, sentence, [range(*clauses[c]) for c in parts], match)
+        if in_past or told_past or self._resolved(words, sentence, match.start):
             # "I used to choke", "had a chest infection in March, all cleared up"
             return "dismissed"
         if negatable and self._negated(words, clause_start, match):
@@ -481,18 +482,52 @@ class Detector:
             return "uncertain"
         return "current"
 
-    def _in_past(self, words: Sequence[frozenset[str]], span: range) -> bool:
+    def _in_past(
+        self, words: Sequence[frozenset[str]], span: range, times: tuple[Phrase, ...] = ()
+    ) -> bool:
         """Whether the span is in the past ("last year"), not up to now ("for the last month").
 
         A time "ago" is a point in the past whatever comes before it but "since": "over ten years
-        ago" is more than ten years ago, "since two years ago" runs up to now.
+        ago" is more than ten years ago, "since two years ago" runs up to now. ``times`` are the
+        phrases for a past time (``history`` unless given).
         """
         return any(
             not any(
                 (ONGOING_BEFORE_AGO if "ago" in words[b - 1] else ONGOING) & words[i]
                 for i in range(max(0, a - 2), a)
             )
-            for a, b in self._occurrences(words, span.start, span.stop, self.lexicon.history)
+            for a, b in self._occurrences(
+                words, span.start, span.stop, times or self.lexicon.history
+            )
+        )
+
+    def _told_in_past(
+        self,
+        words: Sequence[frozenset[str]],
+        sentence: tuple[int, int],
+        parts: Sequence[range],
+        match: _Match,
+    ) -> bool:
+        """Whether a past time sets the whole sentence, and the sign in it, in the past.
+
+        A story opens on when it happened and goes on in the past tense: "18 months ago my wife
+        nearly died, she couldn't swallow without choking". Every clause of the sign must be told
+        in the past tense and say nothing of now, and no contrast may come between the time and
+        the sign ("a year ago I ran, but I couldn't get up from my chair").
+        """
+        lexicon = self.lexicon
+        start, end = sentence
+        if not self._in_past(words, range(start, end), lexicon.past_frame):
+            return False
+        if any(
+            not self._has(words, part, lexicon.past_told) or self._has(words, part, lexicon.present)
+            for part in parts
+        ):
+            return False
+        frames = self._occurrences(words, start, end, lexicon.past_frame)
+        return any(
+            not any(CONTRASTS & words[i] for i in range(min(b, match.start), max(a, match.start)))
+            for a, b in frames
         )
 
     def _looks_back(self, words: Sequence[frozenset[str]], sentence: tuple[int, int]) -> bool:

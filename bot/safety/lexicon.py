@@ -78,6 +78,11 @@ class Lexicon:
     medical_always: tuple[tuple[str, ...], ...]
     negation: tuple[Phrase, ...]
     history: tuple[Phrase, ...]
+    # A past time that sets a whole sentence in the past when its sign is told in the past tense
+    # and its clause says nothing of now.
+    past_frame: tuple[Phrase, ...]
+    past_told: tuple[Phrase, ...]
+    present: tuple[Phrase, ...]
     resolution: tuple[Phrase, ...]
     hypothetical: tuple[Phrase, ...]
     # Dread is hypothetical only with a word for the future between it and the sign.
@@ -170,6 +175,9 @@ def read_lexicon(path: Path, source_ids: set[str] | None = None) -> Lexicon:
         for key in (
             "negation",
             "history",
+            "past_frame",
+            "past_told",
+            "present",
             "resolution",
             "hypothetical",
             "dread",

@@ -358,3 +358,39 @@ def test_strength_that_has_not_come_back_is_no_resolution(
 ) -> None:
     text = "my strength has not come back since the flare and the pain in my thighs is severe"
     assert "severe_pain" in {f.sign for f in detector.detect(analyzer.nlp(text)).findings}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "two years ago my husband nearly died of it, he couldn't swallow without choking. what "
+        "exercise keeps him strong now?",
+        "my aunt was in hospital with rhabdo after a boot camp class last year, her urine went "
+        "brown. is boot camp too much for me?",
+    ],
+)
+def test_a_past_time_sets_a_sign_told_in_the_past_tense_in_the_past(
+    detector: Detector, analyzer: Analyzer, text: str
+) -> None:
+    report = detector.detect(analyzer.nlp(text))
+    assert not report.findings
+    assert report.dismissed
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A few days back is recent, not a past that has passed.
+        "3 days ago my pee went brown after the gym",
+        # The sign told as now, in the same clause as the past time.
+        "two years ago I had a flare and now I can't swallow without choking",
+        # A contrast between the past time and the sign.
+        "a year ago I was cycling, but this morning my pee went dark brown",
+        # Not told in the past tense.
+        "months ago they diagnosed me, I choke on every meal",
+    ],
+)
+def test_a_past_time_leaves_a_sign_told_as_now_or_lately(
+    detector: Detector, analyzer: Analyzer, text: str
+) -> None:
+    assert detector.detect(analyzer.nlp(text)).findings
