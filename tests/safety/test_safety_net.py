@@ -104,6 +104,8 @@ def test_the_content_reviews_probes(
         "I choked up watching the conference video",
         # The water's or the room's temperature is no fever.
         "does the water temperature matter? she feels the cold",
+        # Better than before is no new or worse trouble.
+        "he's choking a lot less on his food since the speech therapy",
     ],
 )
 def test_negated_past_and_idioms_are_not_flagged(
