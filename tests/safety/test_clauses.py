@@ -464,6 +464,33 @@ def test_asking_for_another_treatment_is_medical(
 @pytest.mark.parametrize(
     "text",
     [
+        "when I start the gym should they cut my steroids?",
+        "will my pred go up when I do more physio?",
+        "can the nurse run the IVIG slower, it gives me a headache after my walks",
+    ],
+)
+def test_changing_how_much_medicine_is_medical_even_beside_exercise(
+    detector: Detector, analyzer: Analyzer, text: str
+) -> None:
+    assert detector.detect(analyzer.nlp(text)).medical
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "will exercise lower my CK and my need for steroids?",
+        "my legs feel heavy since the prednisone went up, should I still do my exercises?",
+    ],
+)
+def test_a_dose_told_or_exercise_lowering_a_test_is_no_dose_question(
+    detector: Detector, analyzer: Analyzer, text: str
+) -> None:
+    assert not detector.detect(analyzer.nlp(text)).medical
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "does exercise push my creatine kinase up?",
         "my creatine kinase was high after the gym, should I rest?",
     ],
