@@ -18,6 +18,7 @@ from bot.follow_up import (
     adds_a_condition,
     adds_on,
     asks_whether_it_changes,
+    corrects_the_subtype,
     joins_on,
     leans_back,
     tells_a_steroid_condition,
@@ -111,7 +112,8 @@ def exercise_follow_up(turn: Turn, tracker: Tracker) -> str | None:
     then?" after "I'm on methotrexate, can I swim?" may mean the medicine). A question about the
     medicine itself ("how quickly can I come off it?", "should I lower my dose?") is still
     declined. A corrected subtype told with the test that showed it ("it's actually IMNM, the
-    biopsy said so. does that change things?") asks for the exercise answer again, and so does a
+    biopsy said so. does that change things?", "the second biopsy said it's IBM not poly") asks for
+    the exercise answer again, and so does a
     subtype told where no rule found a medical question ("I should have said, I have IBM").
     """
     if not (turn.last_topic or turn.answered_topics) or not turn.text:
@@ -122,7 +124,9 @@ def exercise_follow_up(turn: Turn, tracker: Tracker) -> str | None:
     if about_the_medicine(turn.question or turn.text):
         return None
     if turn.safety.get("medical"):
-        if "myositis_type" in turn.entities and asks_whether_it_changes(turn.text):
+        if "myositis_type" in turn.entities and (
+            asks_whether_it_changes(turn.text) or corrects_the_subtype(turn.text)
+        ):
             # "it's actually IMNM now, they redid the biopsy. does that change things?": the
             # diagnosis is told, and the exercise answer asked again for it.
             return FOLLOW_UP_INTENT

@@ -66,7 +66,7 @@ def latest_turn(tracker: Tracker) -> Turn:
     entities = _by_label(found)
     spans = [] if text.startswith("/") else asking_spans(text)
     span = question_span(text, spans)
-    subtype = entities.get("myositis_type") or tracker.get_slot("myositis_type")
+    subtype = entities.get(SUBTYPE) or tracker.get_slot(SUBTYPE)
     ranking = [r for r in message.get("intent_ranking") or [] if r.get("name") != FALLBACK_INTENT]
     wording = message.get("wording") or {}
     sent = bot_payloads(tracker)
@@ -109,6 +109,9 @@ SET_ASIDE = re.compile(
     r"\.?\s+(?:\w+\s+){0,3}$",
     re.IGNORECASE,
 )
+# A subtype denied ("it's IBM not polymyositis", "it isn't PM"): the other one named is meant.
+DENIED = re.compile(r"\b(?:not|isn'?t|wasn'?t|never\s+was)\s+(?:just\s+)?$", re.IGNORECASE)
+SUBTYPE = "myositis_type"
 # Walking as an ability, not as exercise: "I can walk to the mailbox and that's it", "stay
 # walking longer", "she can barely walk", "she won't walk very far", "the way I walk", "could
 # physical therapy get her walking again?". A statement of what someone can still do says how
@@ -137,12 +140,18 @@ def asked_about(found: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
     """The entities found, less those the message sets aside or compares with, given another.
 
     "I want my heart rate up again, not just stretches" asks about cardio: stretching is named
-    only to be set aside, so it must not decide the topic. Walking named as an ability ("I can
+    only to be set aside, so it must not decide the topic; "it's IBM not polymyositis" means
+    IBM. Walking named as an ability ("I can
     walk to the mailbox and back") and an activity named in a simile ("my legs feel like I've run
     a marathon") are no activity asked about, whatever else is named.
     """
     found = [e for e in found if not an_ability(e, text) and not _said_just_before(e, text, SIMILE)]
-    kept = [e for e in found if not _said_just_before(e, text, SET_ASIDE)]
+    kept = [
+        e
+        for e in found
+        if not _said_just_before(e, text, SET_ASIDE)
+        and not (e["entity"] == SUBTYPE and _said_just_before(e, text, DENIED))
+    ]
     labels = {e["entity"] for e in kept}
     return [e for e in found if e in kept or e["entity"] not in labels]
 
@@ -150,9 +159,7 @@ def asked_about(found: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
 def _as_meant(found: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
     """The entities with the subtype the message means: "DM" said of a child is JDM."""
     return [
-        {**e, "value": subtype_meant(str(e["value"]), text)}
-        if e["entity"] == "myositis_type"
-        else e
+        {**e, "value": subtype_meant(str(e["value"]), text)} if e["entity"] == SUBTYPE else e
         for e in found
     ]
 

@@ -241,6 +241,14 @@ CHANGES_THE_ANSWER = re.compile(
     r"|\bsame\s+(?:advice|answer)\b",
     re.IGNORECASE,
 )
+# Telling a corrected or changed diagnosis: "actually it's IBM not poly", "sorry I got that wrong",
+# "they changed my diagnosis to IBM". Said with a subtype, it corrects the one answered for.
+CORRECTION = re.compile(
+    r"\b(?:actually|got\s+(?:that|it)\s+wrong"
+    r"|chang\w*\s+(?:my|his|her|their|the)\s+diagnosis|re-?diagnos\w*|turn(?:s|ed)\s+out"
+    r"|(?:it's|its|it\s+is)\s+not\b|not\s+(?:poly\w*|pm|dm|dermato\w*|ibm|jdm|imnm)\b)",
+    re.IGNORECASE,
+)
 # Taking more or less of a medicine ("should she take more or less of it?", "can I take extra
 # on training days?"), not more of something named ("take more rest days").
 TAKE_MORE_OR_LESS = (
@@ -362,6 +370,15 @@ def asks_whether_it_changes(text: str) -> bool:
     """
     clause = question_clause(text)
     return any(p.search(clause) for p in (WHETHER_IT_MATTERS, CHANGES_THE_ANSWER))
+
+
+def corrects_the_subtype(text: str) -> bool:
+    """Whether a message, asking nothing, tells that the diagnosis was other than said.
+
+    "sorry I got that wrong, the neurologist says it's IBM not poly" corrects the subtype: the
+    answer is wanted again for the one now named. "is it IBM or poly?" asks for a diagnosis.
+    """
+    return not asks_something(text) and CORRECTION.search(text) is not None
 
 
 def adds_a_condition(text: str) -> bool:

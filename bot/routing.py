@@ -19,6 +19,7 @@ from bot.follow_up import (
     asks_what_to_do,
     asks_whether_it_changes,
     before_or_after_it,
+    corrects_the_subtype,
     joins_on,
     leans_back,
     names_an_activity,
@@ -357,9 +358,14 @@ class Router:
                 return TOPIC_INTENTS["ask_resources"]
             if "professional" in entities and FINDS_SOMEONE.search(clause):
                 return TOPIC_INTENTS["ask_which_professional"]
-            if "myositis_type" in entities and last_topic and asks_whether_it_changes(text):
+            if (
+                "myositis_type" in entities
+                and last_topic
+                and (asks_whether_it_changes(text) or corrects_the_subtype(text))
+            ):
                 # A subtype corrected or added ("it's actually IMNM now, does that change
-                # things?"): its own topic, or the last one again, tailored to it.
+                # things?", "sorry, the neurologist says it's IBM not poly"): its own topic, or
+                # the last one again, tailored to it.
                 return self._own(entities) or last_topic
             if COUNTS_AS_EXERCISE.search(clause) and not self._named(in_question):
                 # An activity no kind of exercise names ("does weeding count?"): the kinds, or

@@ -112,10 +112,11 @@ async def test_a_remark_against_the_answer_on_a_named_kind_is_about_that_kind(
 @pytest.mark.parametrize(
     ("text", "topic"),
     [
-        # The professional is where the news came from: the last answer again, for the subtype.
+        # The professional is where the news came from, not the subject: the corrected
+        # subtype's own topic.
         (
             "sorry I got that wrong, the neurologist says it's inclusion body myositis",
-            "exercise_safety",
+            "ibm",
         ),
         # Asked about, the professional is the subject.
         ("what about a neurologist, for IBM?", "which_professional"),
@@ -502,3 +503,46 @@ async def test_a_steroid_condition_told_after_an_answer_is_answered(
     payload = await _reply(action, make_tracker, intent, text, {"last_topic": "strength_training"})
 
     assert payload.get("topic") == topic
+
+
+@pytest.mark.parametrize(
+    ("text", "found", "last_topic", "expected"),
+    [
+        # A correction, asking nothing, to a subtype with a topic of its own: that topic.
+        (
+            "sorry I got that wrong, the neurologist says it's inclusion body myositis",
+            [("myositis_type", "IBM", "inclusion body myositis")],
+            "exercise_types",
+            "ibm",
+        ),
+        # The subtype denied is not the one meant: "IBM not polymyositis" is IBM.
+        (
+            "the second biopsy said it's IBM not polymyositis",
+            [("myositis_type", "IBM", "IBM"), ("myositis_type", "PM", "polymyositis")],
+            "strength_training",
+            "ibm",
+        ),
+        (
+            "they rediagnosed him, it isn't PM, it's IMNM",
+            [("myositis_type", "PM", "PM"), ("myositis_type", "IMNM", "IMNM")],
+            "hydrotherapy",
+            "imnm",
+        ),
+        # A subtype told as news, correcting nothing: the last topic, tailored to it.
+        (
+            "I have IBM by the way",
+            [("myositis_type", "IBM", "IBM")],
+            "hydrotherapy",
+            "hydrotherapy",
+        ),
+    ],
+)
+async def test_a_corrected_subtype_with_a_topic_of_its_own_gets_that_topic(
+    make_tracker: TrackerFactory,
+    text: str,
+    found: list[tuple[str, str, str]],
+    last_topic: str,
+    expected: str,
+) -> None:
+    slots = {"last_topic": last_topic}
+    assert await answered_topic(make_tracker, "inform", text, found, slots) == expected

@@ -293,3 +293,36 @@ async def test_a_corrected_subtype_told_with_a_biopsy_asks_the_answer_again(
 
     assert payload["type"] == "answer"
     assert payload["topic"] == "imnm"
+
+
+async def test_a_corrected_subtype_told_with_a_biopsy_and_no_question_is_answered(
+    make_tracker: TrackerFactory,
+) -> None:
+    tracker = make_tracker(
+        "ask_medical",
+        "actually the second biopsy said it's IBM",
+        {"myositis_type": "IBM"},
+        slots={"last_topic": "strength_training"},
+        safety={"medical": True},
+        events=_session(("is squatting the right exercise for her PM?", "strength_training")),
+    )
+
+    payload = await _payload(ActionDeclineMedical(), tracker)
+
+    assert payload["type"] == "answer"
+    assert payload["topic"] == "ibm"
+
+
+async def test_asking_which_subtype_it_is_stays_declined(make_tracker: TrackerFactory) -> None:
+    tracker = make_tracker(
+        "ask_medical",
+        "the biopsy said inflammation, is it actually IBM or PM?",
+        {"myositis_type": "IBM"},
+        slots={"last_topic": "strength_training"},
+        safety={"medical": True},
+        events=_session(("is squatting the right exercise for her PM?", "strength_training")),
+    )
+
+    payload = await _payload(ActionDeclineMedical(), tracker)
+
+    assert payload["type"] == "out_of_scope"
