@@ -517,9 +517,7 @@ class Router:
         if other:
             return other
         if "myositis_type" in entities:
-            return last_topic or self.vocabulary.topic_for(
-                "myositis_type", entities["myositis_type"]
-            )
+            return self._for_the_subtype(last_topic, entities)
         if HOW_SOON_IT_HELPS.search(clause):
             # "how soon would I feel it working?" after an answer on a kind of exercise.
             return TOPIC_INTENTS["ask_exercise_benefits"]
@@ -539,6 +537,23 @@ class Router:
             return TOPIC_INTENTS[following]
         # "what about kayaking?" after an answer on swimming: kayaking, not more on swimming.
         return self._unknown_activity(text, subtype) or last_topic
+
+    def _for_the_subtype(self, last_topic: str | None, entities: Mapping[str, str]) -> str | None:
+        """The topic of a follow-up that only names a subtype ("same for IBM?", "and for JDM?").
+
+        The last topic again, tailored to the subtype; but an aspect (who can help, how often)
+        with nothing of its own for that subtype would only repeat itself, so a subtype with a
+        topic of its own is answered from that topic.
+        """
+        meant = entities["myositis_type"]
+        own = self._own(entities)
+        if last_topic is None or (
+            own is not None
+            and last_topic in ASPECT_TOPICS
+            and meant not in self._tailored.get(last_topic, frozenset())
+        ):
+            return own or self.vocabulary.topic_for("myositis_type", meant)
+        return last_topic
 
     def _other_body_part(
         self, entities: Mapping[str, str], last_topic: str | None, subtype: str | None

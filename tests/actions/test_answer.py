@@ -64,6 +64,22 @@ async def test_follow_up_subtype_keeps_the_topic_and_tailors(
     assert SlotSet("myositis_type", "IBM") in events
 
 
+@pytest.mark.parametrize("aspect", ["which_professional", "routine_and_rest"])
+async def test_a_subtype_asked_after_an_aspect_with_nothing_for_it_gets_its_own_topic(
+    make_tracker: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    knowledge: KnowledgeSet,
+    aspect: str,
+) -> None:
+    # "same for IBM?" after who can help: an answer with nothing for IBM would only repeat.
+    assert not any("IBM" in e.subtypes for e in knowledge.entries if e.topic == aspect)
+    tracker = make_tracker(
+        "inform", "same for IBM?", {"myositis_type": "IBM"}, {"last_topic": aspect}
+    )
+    await ActionAnswer().run(dispatcher, tracker, {})
+    assert _payload(dispatcher)["topic"] == "ibm"
+
+
 async def test_follow_up_exercise_type_switches_topic(
     make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
 ) -> None:
