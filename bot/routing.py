@@ -425,6 +425,8 @@ class Router:
             beyond = self._asked_beyond_aspect(topic, question)
             if beyond:
                 return beyond
+            if self._subtype_says_more(topic, named, own, entities):
+                return own
             if topic not in NAMED_OUTRANKS:
                 return topic
             decided = named or (own if topic in COARSE_TOPICS else None)
@@ -537,6 +539,25 @@ class Router:
             return TOPIC_INTENTS[following]
         # "what about kayaking?" after an answer on swimming: kayaking, not more on swimming.
         return self._unknown_activity(text, subtype) or last_topic
+
+    def _subtype_says_more(
+        self, topic: str, named: str | None, own: str | None, entities: Mapping[str, str]
+    ) -> bool:
+        """Whether a subtype named with a question the intent alone placed outranks that intent.
+
+        "I kept going to HIIT after the IBM diagnosis and was wiped out for days. what should I
+        be doing instead?" reads as tiredness, but the question names nothing of it: for a
+        subtype whose own topic says how far the general advice holds (IBM, IMNM), and a topic
+        with nothing tailored to it, the subtype's own topic answers better. A question that
+        names a kind of exercise, a body part or a concern keeps it.
+        """
+        return (
+            own is not None
+            and own not in OWN_AUDIENCE
+            and named is None
+            and topic not in NAMED_OUTRANKS | ASPECT_TOPICS
+            and entities.get("myositis_type") not in self._tailored.get(topic, frozenset())
+        )
 
     def _for_the_subtype(self, last_topic: str | None, entities: Mapping[str, str]) -> str | None:
         """The topic of a follow-up that only names a subtype ("same for IBM?", "and for JDM?").

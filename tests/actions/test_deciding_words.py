@@ -732,3 +732,45 @@ async def test_how_to_help_gives_way_to_named_words_and_aspects(
 ) -> None:
     slots = {"last_topic": "exercise_types"}
     assert await answered_topic(make_tracker, intent, text, found, slots) == topic
+
+
+@pytest.mark.parametrize(
+    ("intent", "text", "found", "topic"),
+    [
+        # Tiredness in the story; the question names nothing of it: the subtype's own topic.
+        (
+            "ask_pain_fatigue_ck",
+            "my dad with IBM was exhausted for days after his classes. what should he do instead?",
+            [("myositis_type", "IBM", "IBM")],
+            "ibm",
+        ),
+        (
+            "ask_flares_steroids",
+            "I had IMNM and I'm off the steroids now. can I go back to exercise?",
+            [("myositis_type", "IMNM", "IMNM")],
+            "imnm",
+        ),
+        # A concern named in the question keeps its topic.
+        (
+            "ask_pain_fatigue_ck",
+            "I have IBM, why am I so tired after exercise?",
+            [("myositis_type", "IBM", "IBM"), ("concern", "fatigue", "tired")],
+            "pain_fatigue_ck",
+        ),
+        # A topic with an entry tailored to the subtype keeps it, tailored.
+        (
+            "ask_swallowing",
+            "I have IBM, is there anything to make mealtimes easier?",
+            [("myositis_type", "IBM", "IBM")],
+            "swallowing",
+        ),
+    ],
+)
+async def test_a_subtype_with_its_own_topic_outranks_an_intent_the_question_does_not_bear_out(
+    make_tracker: TrackerFactory,
+    intent: str,
+    text: str,
+    found: list[tuple[str, str, str]],
+    topic: str,
+) -> None:
+    assert await answered_topic(make_tracker, intent, text, found) == topic
