@@ -21,13 +21,16 @@ from bot.follow_up import (
     corrects_the_subtype,
     joins_on,
     leans_back,
+    question_clause,
     tells_a_steroid_condition,
 )
 from bot.guide import Guide
 from bot.nlp.english import is_question
-from bot.routing import ENTITY_INTENTS, FOLLOW_UP_INTENT, TOPIC_INTENTS, Question
+from bot.routing import ENTITY_INTENTS, FOLLOW_UP_INTENT, TOPIC_INTENTS, Question, asks_how_much
 from bot.safety.lexicon import Urgency
 
+# The intent of a question of how hard, how long or how often to exercise.
+ROUTINE = "ask_routine"
 # Cited when the urgency comes from the user's own button, with no sign found in words.
 GENERAL_WARNING_SOURCES = ("mda-quest-warning", "tma-physical-therapy")
 
@@ -95,6 +98,10 @@ class ActionDeclineMedical(ReplyAction):
     @override
     def respond(self, guide: Guide, turn: Turn, tracker: Tracker) -> tuple[Reply, list[EventType]]:
         intent = exercise_follow_up(turn, tracker)
+        if intent is None and not turn.safety.get("medical"):
+            # The classifier alone took it for medical, and it asks how hard or how long to go
+            # ("what are the signs I've pushed past my limit?"): a question of routine.
+            intent = ROUTINE if asks_how_much(question_clause(turn.question or turn.text)) else None
         if intent is not None:
             return ActionAnswer().respond(guide, replace(turn, intent=intent), tracker)
         not_covered = guide.not_covered(turn.question, turn.text)

@@ -99,6 +99,10 @@ HOW_MUCH_WORDS = re.compile(
     r"|\ba\s+(?:typical\s+|normal\s+|good\s+)?week\s+of\s+(?:exercis\w*|training|workouts?)"
     r"|over[-\s]?(?:exercis\w*|train\w*)|how\s+much\s*[?.!]*\s*$|how\s+much\s+(?:less|more)\b"
     r"|(?:my|own|her|his|their|your)\s+limits?\b"
+    # How hard a session should feel ("how puffed am I supposed to get?"), and rest breaks in one
+    # ("how long before I take a break?").
+    r"|how\s+(?:puffed|out\s+of\s+breath|breathless|hard)\s+(?:\w+\s+){0,3}(?:get|go|be|push|feel)\b"
+    r"|(?:take|have|need)\s+a\s+(?:rest|break|breather)\b"
     r"|(?:do|doing|get|getting)\s+enough\b|enough\s*[?.!]*\s*$)",
     re.IGNORECASE,
 )
@@ -455,7 +459,7 @@ class Router:
                 or self._other_body_part(entities, last_topic, subtype)
                 or self._continued(intent, last_topic, text)
                 # "how do you tell when you're over exercising?" read as chat: how much.
-                or (TOPIC_INTENTS["ask_routine"] if _asks_how_much(clause) else None)
+                or (TOPIC_INTENTS["ask_routine"] if asks_how_much(clause) else None)
                 # "what do I tell the instructor?", "who shows you how to do them?": who can help.
                 or (
                     TOPIC_INTENTS["ask_which_professional"]
@@ -523,7 +527,9 @@ class Router:
         if HOW_SOON_IT_HELPS.search(clause):
             # "how soon would I feel it working?" after an answer on a kind of exercise.
             return TOPIC_INTENTS["ask_exercise_benefits"]
-        if BAD_DAYS.search(clause):
+        if BAD_DAYS.search(clause) or asks_how_much(clause):
+            # "and on bad days?", "what tells me I've pushed it too far?": how much, whatever
+            # the subject was.
             return TOPIC_INTENTS["ask_routine"]
         # "how do I know if she's overdoing it?" after an answer on strength: how much (the
         # aspect the classifier saw next), not strength again; but "how many days before?" after
@@ -761,7 +767,7 @@ def _asked_within(broad: str, clause: str, entities: Mapping[str, str]) -> str |
     """
     if HOW_SOON_IT_HELPS.search(clause):
         return TOPIC_INTENTS["ask_exercise_benefits"]
-    if _asks_how_much(clause) or BAD_DAYS.search(clause):
+    if asks_how_much(clause) or BAD_DAYS.search(clause):
         return TOPIC_INTENTS["ask_routine"]
     if ("body_part" in entities or EVERYDAY_MOVES.search(clause)) and (
         WHICH_EXERCISES.search(clause) or EXERCISES_FOR.search(clause)
@@ -790,7 +796,7 @@ def _what_the_body_part_needs(entities: Mapping[str, str], text: str) -> str | N
     return STRETCHING if STIFF.search(text) else None
 
 
-def _asks_how_much(clause: str) -> bool:
+def asks_how_much(clause: str) -> bool:
     """Whether a question clause asks how much or when to exercise (a question of routine)."""
     return bool(HOW_MUCH_WORDS.search(clause) or FITTING_IN.search(clause))
 

@@ -546,3 +546,13 @@ async def test_a_corrected_subtype_with_a_topic_of_its_own_gets_that_topic(
 ) -> None:
     slots = {"last_topic": last_topic}
     assert await answered_topic(make_tracker, "inform", text, found, slots) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["what tells me I've pushed it too far?", "how long till I should take a break?"]
+)
+async def test_a_follow_up_asking_how_hard_or_how_long_is_routine(
+    make_tracker: TrackerFactory, text: str
+) -> None:
+    slots = {"last_topic": "aerobic_exercise"}
+    assert await answered_topic(make_tracker, "inform", text, [], slots) == "routine_and_rest"

@@ -326,3 +326,27 @@ async def test_asking_which_subtype_it_is_stays_declined(make_tracker: TrackerFa
     payload = await _payload(ActionDeclineMedical(), tracker)
 
     assert payload["type"] == "out_of_scope"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["what are the signs I've pushed past my limit", "how long before I need a rest break?"],
+)
+async def test_a_question_of_how_hard_only_the_classifier_took_for_medical_is_routine(
+    make_tracker: TrackerFactory, text: str
+) -> None:
+    tracker = make_tracker("ask_medical", text, safety={"medical": False})
+
+    payload = await _payload(ActionDeclineMedical(), tracker)
+
+    assert (payload["type"], payload["topic"]) == ("answer", "routine_and_rest")
+
+
+async def test_a_dose_question_of_how_hard_is_still_declined(make_tracker: TrackerFactory) -> None:
+    tracker = make_tracker(
+        "ask_medical", "can I take more pred if I overdo it at the gym?", safety={"medical": True}
+    )
+
+    payload = await _payload(ActionDeclineMedical(), tracker)
+
+    assert payload["type"] == "out_of_scope"
