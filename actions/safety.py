@@ -45,6 +45,7 @@ class ActionSafety(ReplyAction):
     clause: that gets the "not covered" reply, which also says where to get help now. Nor does a
     short question leaning on an answer just given, in which the rules found no sign at all ("she
     feels the cold terribly, does the water temperature matter?" after an answer on the pool),
+    or naming what it asks about ("would the pool be easier on my breathing?" after an answer),
     nor a short statement adding to it ("and the backs of my knees feel tight too"): the
     classifier read unfamiliar words as alarm, and the message continues the subject.
     """
@@ -67,7 +68,10 @@ class ActionSafety(ReplyAction):
             not_covered = guide.not_covered(turn.question, turn.text) if asks else None
             if not_covered is not None:
                 return not_covered, []
-            continues = leans_back(turn.text) if asks else adds_on(turn.text)
+            # A question leaning on the answer, or naming what it asks about ("would the pool be
+            # easier on my breathing?" after an answer on exercise with lung involvement).
+            names = guide.router.deciding_topic(Question(turn.text, turn.entities)) is not None
+            continues = (leans_back(turn.text) or names) if asks else adds_on(turn.text)
             if (turn.last_topic or turn.answered_topics) and continues:
                 return ActionAnswer().respond(
                     guide, replace(turn, intent=FOLLOW_UP_INTENT), tracker

@@ -232,6 +232,21 @@ async def test_a_question_leaning_on_an_answer_with_no_sign_found_continues_it(
     assert message["custom"]["topic"] == "hydrotherapy"
 
 
+async def test_a_question_naming_a_kind_after_an_answer_with_no_sign_found_is_answered(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = make_tracker(
+        "report_warning_sign",
+        "would swimming be any easier on my breathing?",
+        {"exercise_type": "hydrotherapy"},
+        slots={"last_topic": "exercise_safety"},
+    )
+    await ActionSafety().run(dispatcher, tracker, {})
+
+    (message,) = dispatcher.messages
+    assert (message["custom"]["type"], message["custom"]["topic"]) == ("answer", "hydrotherapy")
+
+
 @pytest.mark.parametrize(
     ("text", "last_topic", "kind"),
     [
