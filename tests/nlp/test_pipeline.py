@@ -115,6 +115,9 @@ from bot.settings import Settings
         ("my CPK went up", {("concern", "ck")}),
         ("I'm tapering the pred", {("concern", "steroids"), ("concern", "steroids")}),
         ("sore after a flare up", {("concern", "soreness"), ("concern", "flare")}),
+        # The neck is held up by muscles to strengthen, not the throat one swallows with.
+        ("my neck still does nothing", {("body_part", "neck")}),
+        ("exercises for the throat", {("body_part", "throat")}),
     ],
 )
 def test_ruler_finds_canonical_entities(
