@@ -16,9 +16,9 @@ from bot.nlp.english import NEGATIVE_QUESTION_WORDS
 
 # A pronoun or determiner that points back ("how do I get it?", "show me some", "could I join
 # the same class?"). "it" before "to" is no pointer: "is it safe to exercise?" asks afresh, and
-# neither is "the same week as my infusion".
+# neither is "the same week as my infusion", nor "is it too late for physio to help?".
 POINTS_BACK = re.compile(
-    r"\b(?:it(?!\s+(?:\w+\s+){0,2}to\b)|that|this|they|them|those|these|ones"
+    r"\b(?:it(?!\s+(?:\w+\s+){0,2}to\b)(?!\s+too\s+late\b)|that|this|they|them|those|these|ones"
     r"|same(?!\s+(?:\w+\s+)?as\b)"
     # "am I mad?": judging what was just told, as "is that mad?" does.
     r"|am\s+i\s+(?:being\s+)?(?:mad|crazy|daft|silly|nuts|stupid|unrealistic)"

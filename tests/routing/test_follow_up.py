@@ -15,6 +15,7 @@ from bot.follow_up import (
     names_an_activity,
     points_back,
     question_clause,
+    refers_back,
 )
 from bot.routing import subject_of
 
@@ -228,3 +229,15 @@ def test_taking_more_or_less_of_a_medicine_is_a_dose_question(text: str, asks: b
 )
 def test_a_pronoun_points_back_a_determiner_does_not(text: str, points: bool) -> None:
     assert points_back(text) is points
+
+
+@pytest.mark.parametrize(
+    ("text", "refers"),
+    [
+        # "it" of "is it too late" stands for nothing said before.
+        ("is it too late for physio to help her get stronger?", False),
+        ("is it too hard for her?", True),
+    ],
+)
+def test_is_it_too_late_refers_to_nothing_before(text: str, refers: bool) -> None:
+    assert refers_back(text) is refers
