@@ -106,6 +106,10 @@ def test_the_content_reviews_probes(
         "does the water temperature matter? she feels the cold",
         # Better than before is no new or worse trouble.
         "he's choking a lot less on his food since the speech therapy",
+        # How tired the disease leaves someone, told as a simile.
+        "it feels like I have the flu all the time, does exercise help the fatigue?",
+        # Soreness the day after, asking what to do next time: the pain topic's question.
+        "his arms are sore the day after, should he sit it out next time?",
     ],
 )
 def test_negated_past_and_idioms_are_not_flagged(
