@@ -47,8 +47,11 @@ OPENS_A_QUESTION = re.compile(
     rf"|did|is|are|was|were|any|anyone|show|tell|give|{NEGATIVE_QUESTION_WORDS})\b",
     re.IGNORECASE,
 )
-# A clause that asks: it carries the mark or opens as a question.
-ASKS = re.compile(r"\?\s*$|" + OPENS_A_QUESTION.pattern, re.IGNORECASE)
+# A clause that asks: it carries the mark, ends on a tag or opens as a question.
+# A tag that turns a statement into a question without its mark: "pilates too or is that a no",
+# "weights ok or not".
+OR_NOT_TAG = r"\bor\s+(?:(?:is|are)\s+(?:that|it|they)(?:\s+\S+){0,4}|not|no)\s*[.!]*\s*$"
+ASKS = re.compile(r"\?\s*$|" + OR_NOT_TAG + "|" + OPENS_A_QUESTION.pattern, re.IGNORECASE)
 # A short tail naming who the question is for ("with polymyositis?", "for my DM?") is detail,
 # though it carries the mark; "or cycle?" is part of the question.
 DETAIL_TAIL = re.compile(r"^\s*(?:with|for|given|having|being)\b(?:\s+\S+){0,2}\s*$", re.IGNORECASE)

@@ -351,6 +351,16 @@ class Router:
         clause = question_clause(text if question is None else question.text)
         # The entities of the question sentence (of the whole message when it has none).
         in_question = entities if focus is None else focus
+        if (
+            intent in GUIDANCE_INTENTS | CHAT_FOLLOW_UPS | {FALLBACK_INTENT}
+            and "myositis_type" in entities
+            and last_topic
+            and (asks_whether_it_changes(text) or corrects_the_subtype(text))
+        ):
+            # A subtype corrected or added ("it's actually IMNM now, does that change things?",
+            # "sorry, the neurologist says it's IBM not poly", "sorry not DM, it's anti-SRP"
+            # read as "no"): its own topic, or the last one again, tailored to it.
+            return self._own(entities) or last_topic
         if intent in GUIDANCE_INTENTS or intent == FALLBACK_INTENT:
             claimed = self._claimed(text)
             if claimed:
@@ -362,15 +372,6 @@ class Router:
                 return TOPIC_INTENTS["ask_resources"]
             if "professional" in entities and FINDS_SOMEONE.search(clause):
                 return TOPIC_INTENTS["ask_which_professional"]
-            if (
-                "myositis_type" in entities
-                and last_topic
-                and (asks_whether_it_changes(text) or corrects_the_subtype(text))
-            ):
-                # A subtype corrected or added ("it's actually IMNM now, does that change
-                # things?", "sorry, the neurologist says it's IBM not poly"): its own topic, or
-                # the last one again, tailored to it.
-                return self._own(entities) or last_topic
             if COUNTS_AS_EXERCISE.search(clause) and not self._named(in_question):
                 # An activity no kind of exercise names ("does weeding count?"): the kinds, or
                 # the subtype's own topic for someone who has one.
@@ -471,7 +472,11 @@ class Router:
         if intent in CHAT_FOLLOW_UPS:
             # "hi, can you help with my husband's hands?": a greeting that asks about what it
             # names; "I cant swim though" after an answer sets a condition on what it names.
-            if named and (asks_something(text) or (last_topic is not None and objects(text))):
+            if named and (
+                asks_something(text)
+                or (last_topic is not None and (objects(text) or joins_on(text)))
+            ):
+                # "pilates too or is that a no" read as "no": a question on pilates.
                 return named
             return self._unknown_activity(text, subtype) or self._continued(
                 intent, last_topic, text

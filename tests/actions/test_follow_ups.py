@@ -556,3 +556,21 @@ async def test_a_follow_up_asking_how_hard_or_how_long_is_routine(
 ) -> None:
     slots = {"last_topic": "aerobic_exercise"}
     assert await answered_topic(make_tracker, "inform", text, [], slots) == "routine_and_rest"
+
+
+async def test_a_subtype_correction_read_as_no_gets_the_corrected_subtypes_topic(
+    make_tracker: TrackerFactory,
+) -> None:
+    text = "sorry not DM, it's anti-SRP"
+    found = [("myositis_type", "DM", "DM"), ("myositis_type", "IMNM", "anti-SRP")]
+    slots = {"last_topic": "strength_training"}
+    assert await answered_topic(make_tracker, "deny", text, found, slots) == "imnm"
+
+
+async def test_a_kind_asked_with_an_or_not_tag_and_read_as_no_is_answered(
+    make_tracker: TrackerFactory,
+) -> None:
+    text = "tai chi too or is that a no"
+    found = [("exercise_type", "tai_chi", "tai chi")]
+    slots = {"last_topic": "imnm"}
+    assert await answered_topic(make_tracker, "deny", text, found, slots) == "tai_chi"

@@ -9,6 +9,7 @@ from bot.follow_up import (
     about_the_medicine,
     adds_a_condition,
     asks_about_a_dose,
+    asks_something,
     before_or_after_it,
     joins_on,
     leans_back,
@@ -241,3 +242,16 @@ def test_a_pronoun_points_back_a_determiner_does_not(text: str, points: bool) ->
 )
 def test_is_it_too_late_refers_to_nothing_before(text: str, refers: bool) -> None:
     assert refers_back(text) is refers
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("pilates too or is that a no", True),
+        ("weights ok or not", True),
+        ("I do pilates or not much else", False),
+        ("either now or no time", False),
+    ],
+)
+def test_an_or_not_tag_asks_without_the_mark(text: str, asks: bool) -> None:
+    assert asks_something(text) is asks
