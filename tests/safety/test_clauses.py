@@ -491,6 +491,19 @@ def test_a_dose_told_or_exercise_lowering_a_test_is_no_dose_question(
 @pytest.mark.parametrize(
     "text",
     [
+        "wall push ups and sit to stands, are those ok on steroids?",
+        "bridges and leg raises. are they safe with steroid weakness?",
+    ],
+)
+def test_home_strengthening_moves_asked_about_on_steroids_are_exercise_questions(
+    detector: Detector, analyzer: Analyzer, text: str
+) -> None:
+    assert not detector.detect(analyzer.nlp(text)).medical
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "does exercise push my creatine kinase up?",
         "my creatine kinase was high after the gym, should I rest?",
     ],
