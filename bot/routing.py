@@ -173,6 +173,16 @@ EVERYDAY_MOVES = re.compile(
 )
 # Days when the disease is worse ("and on the bad days?", "what do I do on days like that?"):
 # planning exercise around them is a question of routine and rest.
+# An everyday task told hard in a follow-up ("what about stairs, she finds them so hard"): the
+# strength it takes is what is asked.
+EVERYDAY_TASK = re.compile(
+    r"\b(?:stairs|steps|kerbs?|curbs?|chairs?|getting\s+up|get\s+up|standing\s+up)\b",
+    re.IGNORECASE,
+)
+TOLD_HARD = re.compile(
+    r"\b(?:hard|harder|struggl\w*|difficult|tough|can'?t\s+manage|weak(?:er|ness)?)\b",
+    re.IGNORECASE,
+)
 BAD_DAYS = re.compile(
     r"\b(?:bad|off|rough|worse|tired|low)\s+days?\b|\bdays?\s+like\s+(?:that|this|those)\b",
     re.IGNORECASE,
@@ -793,9 +803,14 @@ def _asked_within(broad: str, clause: str, entities: Mapping[str, str]) -> str |
 
 
 def _what_the_body_part_needs(entities: Mapping[str, str], text: str) -> str | None:
-    """Strengthening for a body part told weak, stretching for one told tight or stiff."""
+    """What a body part told weak (strengthening) or tight (stretching) needs.
+
+    An everyday task told hard ("she finds the stairs so hard") needs strengthening too.
+    """
     if "body_part" not in entities:
-        return None
+        # "what about stairs, she finds them so hard": strengthening for the task.
+        told_hard = EVERYDAY_TASK.search(text) and TOLD_HARD.search(text)
+        return STRENGTHENING if told_hard else None
     if WEAK.search(text):
         return STRENGTHENING
     return STRETCHING if STIFF.search(text) else None

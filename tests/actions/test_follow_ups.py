@@ -574,3 +574,19 @@ async def test_a_kind_asked_with_an_or_not_tag_and_read_as_no_is_answered(
     found = [("exercise_type", "tai_chi", "tai chi")]
     slots = {"last_topic": "imnm"}
     assert await answered_topic(make_tracker, "deny", text, found, slots) == "tai_chi"
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("what about stairs, she finds them so hard", "strength_training"),
+        ("and getting up from a chair is a struggle", "strength_training"),
+        # A task named without being told hard continues the subject.
+        ("what about the stairs at the station?", "aerobic_exercise"),
+    ],
+)
+async def test_an_everyday_task_told_hard_in_a_follow_up_asks_for_strength(
+    make_tracker: TrackerFactory, text: str, topic: str
+) -> None:
+    slots = {"last_topic": "aerobic_exercise"}
+    assert await answered_topic(make_tracker, "inform", text, [], slots) == topic
