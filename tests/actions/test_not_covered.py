@@ -23,6 +23,7 @@ NAMES = {
     "dm-skin-and-sun": "the sun and your skin when you exercise",
     "mobility-aids": "walking aids",
     "lung-or-heart-involvement": "exercise when myositis affects your lungs or heart",
+    "head-injury": "falls with a blow to the head",
 }
 
 # (action the trained model's intent leads to, intent, question, subject)
@@ -134,6 +135,13 @@ NOT_COVERED = [
         "ask_medical",
         "Can I do cardio if myositis affects my heart?",
         "lung-or-heart-involvement",
+    ),
+    # A fall with a blow to the head, told and not asked: never exercise advice.
+    (
+        ActionAnswer(),
+        "ask_subtype",
+        "my husband has IBM and fell on the stairs, he banged his head and he's very sleepy now",
+        "head-injury",
     ),
 ]
 

@@ -46,7 +46,7 @@ def test_a_bad_subject_fails_the_load_naming_its_field(
     message: str,
 ) -> None:
     _edit(knowledge_copy, change)
-    with pytest.raises(KnowledgeError, match=f"breathing-muscle-training': field '{field}'"):
+    with pytest.raises(KnowledgeError, match=f"{SUBJECTS[0].id}': field '{field}'"):
         read_uncovered(knowledge_copy / "uncovered.yml")
     monkeypatch.setenv("KNOWLEDGE_DIR", str(knowledge_copy))
     assert main(["kb", "validate"]) == 1
