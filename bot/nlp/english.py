@@ -49,14 +49,32 @@ def common_words(min_log_prob: float) -> frozenset[str]:
 
 
 # Chat words that are not in a dictionary but are not nonsense either.
-CHAT_WORDS = frozenset({"ok", "okay", "k", "kk", "yep", "yup", "yeah", "ya", "nah", "nope", "thx"})
+CHAT_WORDS = frozenset(
+    {
+        "ok",
+        "okay",
+        "k",
+        "kk",
+        "yep",
+        "yup",
+        "yeah",
+        "ya",
+        "nah",
+        "nope",
+        "thx",
+        "hmm",
+        "hm",
+        "mm",
+        "shh",
+    }
+)
 
 
 def is_gibberish(text: str) -> bool:
     """Whether a typed message is mashing: letters but no word ("asdfgh"), or only punctuation.
 
-    "jkjkjk lll" and "..,,;;" alike. Keyboard mashing must get the "did you mean...?" step,
-    never be taken for "yes". An emoji is no mashing ("👍" is thanks).
+    "jkjkjk lll", "jjjjjhh kkk ;;;p[" and "..,,;;" alike. Keyboard mashing must get the "did you
+    mean...?" step, never be taken for "yes". An emoji is no mashing ("👍" is thanks).
     """
     if text.startswith("/"):
         return False
@@ -66,7 +84,19 @@ def is_gibberish(text: str) -> bool:
     if not tokens:
         return False
     words = english_words()
-    return not any(t in words or t in CHAT_WORDS for t in tokens)
+    return not any((t in words and _could_be_a_word(t)) or t in CHAT_WORDS for t in tokens)
+
+
+def _could_be_a_word(token: str) -> bool:
+    """Whether a token of the word list can be a word typed here, not a letter or a key held down.
+
+    The list holds letters and abbreviations ("p", "kkk"): in ";;;p[" or "jjjjjhh kkk" they are
+    mashing. Alone, only "a" and "I" are one letter long; from three letters, a word has a vowel
+    (or "y"), while two-letter ones need none ("pt", "np").
+    """
+    if len(token) == 1:
+        return token in "ai"
+    return len(token) == 2 or any(c in "aeiouy" for c in token)
 
 
 # Negatives that open a question as well as its positive forms do ("won't that push my CK up").

@@ -380,6 +380,9 @@ def test_another_language_goes_to_the_fallback(net: SafetyNet, analyzer: Analyze
         ("Mag ik krachttraining doen met myositis?", {"language": "nl"}),
         ("so tierd after excersize is that the myositis", {}),
         ("jkjkjk lll", {"gibberish": True}),
+        # A stray letter among the mashing is no word.
+        ("jjjjjhh kkk ;;;p[", {"gibberish": True}),
+        ("is a pool ok", {}),
         ("can I go swimming?", {}),
         # A crisis carries its wording too: the actions read it from every message.
         ("I've had thoughts of hurting myself since my flare", {}),
