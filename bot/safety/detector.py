@@ -462,7 +462,7 @@ class Detector:
         # ("now", "since") says when, not what ("when I was diagnosed I couldn't climb stairs,
         # now I can do two flights").
         parts = {clause_of[s] for s in match.what}
-        in_past = all(self._in_past(words, range(*clauses[c])) for c in parts)
+        in_past = all(self._past_clause(words, range(*clauses[c])) for c in parts)
         told_past = self._told_in_past(words, sentence, [range(*clauses[c]) for c in parts], match)
         if in_past or told_past or self._resolved(words, sentence, match.start):
             # "I used to choke", "had a chest infection in March, all cleared up"
@@ -500,6 +500,19 @@ class Detector:
                 words, span.start, span.stop, times or self.lexicon.history
             )
         )
+
+    def _past_clause(self, words: Sequence[frozenset[str]], span: range) -> bool:
+        """Whether a clause is in the past: a past time, and no word for now after it.
+
+        "my CK was huge last month and since this morning's walk my wee is brown" tells a past
+        time and then a new one: the sign after "this morning" is now.
+        """
+        if not self._in_past(words, span):
+            return False
+        first = min(
+            b for _, b in self._occurrences(words, span.start, span.stop, self.lexicon.history)
+        )
+        return not self._has(words, range(first, span.stop), self.lexicon.present)
 
     def _told_in_past(
         self,

@@ -388,6 +388,8 @@ def test_a_past_time_sets_a_sign_told_in_the_past_tense_in_the_past(
         "a year ago I was cycling, but this morning my pee went dark brown",
         # Not told in the past tense.
         "months ago they diagnosed me, I choke on every meal",
+        # A new time after the past one, in the same clause.
+        "my CK was sky high last month and since this morning's swim my pee is dark brown",
     ],
 )
 def test_a_past_time_leaves_a_sign_told_as_now_or_lately(
