@@ -85,6 +85,9 @@ def test_a_sign_that_has_not_passed_still_counts(
         "getting stronger now. when can I get back to my exercises?",
         "I've relapsed more times than I can count. do I have to start from scratch every time?",
         "when dermatomyositis took my strength I honestly thought my life was over",
+        # Self-pity is no self-harm.
+        "sick of feeling sorry for myself on the couch, I want to end this slump for good. where "
+        "do I start?",
     ],
 )
 def test_real_words_are_not_read_as_crisis_or_warning_words(

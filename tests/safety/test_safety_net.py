@@ -110,6 +110,8 @@ def test_the_content_reviews_probes(
         "it feels like I have the flu all the time, does exercise help the fatigue?",
         # Soreness the day after, asking what to do next time: the pain topic's question.
         "his arms are sore the day after, should he sit it out next time?",
+        # Asking what sets flares off, to plan exercise around them.
+        "what sets her flares off? should she keep a diary of her exercise?",
     ],
 )
 def test_negated_past_and_idioms_are_not_flagged(
@@ -124,6 +126,15 @@ def test_hypothetical_is_uncertain_not_flagged(detector: Detector, analyzer: Ana
     report = detector.detect(analyzer.nlp("what if my pee goes dark after exercise?"))
     assert not report.flagged
     assert report.uncertain == ("dark_urine",)
+
+
+def test_a_belief_reported_about_exercise_is_uncertain_not_flagged(
+    detector: Detector, analyzer: Analyzer
+) -> None:
+    text = "my aunt won't exercise, she thinks it makes the weakness worse. is she right?"
+    report = detector.detect(analyzer.nlp(text))
+    assert not report.flagged
+    assert report.uncertain == ("worsening_weakness",)
 
 
 @pytest.mark.parametrize(
