@@ -499,9 +499,11 @@ def test_a_dose_told_or_exercise_lowering_a_test_is_no_dose_question(
     [
         "wall push ups and sit to stands, are those ok on steroids?",
         "bridges and leg raises. are they safe with steroid weakness?",
+        # What advice means in minutes is no result to read.
+        "start low and go slow, but what does that mean in minutes for my DM?",
     ],
 )
-def test_home_strengthening_moves_asked_about_on_steroids_are_exercise_questions(
+def test_exercise_questions_beside_medical_words_are_not_medical(
     detector: Detector, analyzer: Analyzer, text: str
 ) -> None:
     assert not detector.detect(analyzer.nlp(text)).medical
