@@ -103,6 +103,8 @@ HOW_MUCH_WORDS = re.compile(
     # ("how long before I take a break?").
     r"|how\s+(?:puffed|out\s+of\s+breath|breathless|hard)\s+(?:\w+\s+){0,3}(?:get|go|be|push|feel)\b"
     r"|(?:take|have|need)\s+a\s+(?:rest|break|breather)\b"
+    # Minutes asked for ("what does start low mean in actual minutes?").
+    r"|how\s+many\s+minutes\b|\bin\s+(?:actual\s+|real\s+)?minutes\b"
     r"|(?:do|doing|get|getting)\s+enough\b|enough\s*[?.!]*\s*$)",
     re.IGNORECASE,
 )
@@ -461,6 +463,11 @@ class Router:
                 or _asked_within(topic, clause, entities)
                 or topic
             )
+        if intent in UNSURE_INTENTS | CHAT_FOLLOW_UPS | {BOT_CHALLENGE} and asks_something(text):
+            # "is aqua natal alright" read as "are you a bot?": a claimed word decides.
+            claimed = self._claimed(text)
+            if claimed:
+                return claimed
         if intent in UNSURE_INTENTS:
             # "for those of you with IBM, did exercise help?": the subtype's own topic.
             return (

@@ -774,3 +774,23 @@ async def test_a_subtype_with_its_own_topic_outranks_an_intent_the_question_does
     topic: str,
 ) -> None:
     assert await answered_topic(make_tracker, intent, text, found) == topic
+
+
+@pytest.mark.parametrize(
+    ("intent", "text", "topic"),
+    [
+        # A claimed word decides a question the classifier read as chat.
+        ("bot_challenge", "is aqua natal alright", "pregnancy"),
+        ("affirm", "ok and once the baby is here?", "pregnancy"),
+        # Minutes asked for are a question of routine.
+        (
+            "ask_getting_started",
+            "start low, go slow: what does that mean in actual minutes?",
+            "routine_and_rest",
+        ),
+    ],
+)
+async def test_claimed_words_and_minutes_decide(
+    make_tracker: TrackerFactory, intent: str, text: str, topic: str
+) -> None:
+    assert await answered_topic(make_tracker, intent, text) == topic
