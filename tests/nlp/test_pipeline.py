@@ -118,6 +118,9 @@ from bot.settings import Settings
         # The neck is held up by muscles to strengthen, not the throat one swallows with.
         ("my neck still does nothing", {("body_part", "neck")}),
         ("exercises for the throat", {("body_part", "throat")}),
+        # Gym cardio machines.
+        ("the stair climber is murder on my thighs", {("exercise_type", "aerobic")}),
+        ("is the elliptical ok", {("exercise_type", "aerobic")}),
     ],
 )
 def test_ruler_finds_canonical_entities(
