@@ -459,12 +459,16 @@ def test_taking_up_an_activity_is_no_medicine(
         "was on atorvastatin 5 years, stopped it and my CK is still 13000. is it the statin or "
         "something autoimmune?",
         "will they put my steroids back up after the delivery?",
+        # How doctors tell one cause from another is diagnosis, and names no flare now.
+        "how do doctors tell steroid weakness apart from a flare, what tests do they do?",
     ],
 )
 def test_asking_for_another_treatment_is_medical(
     detector: Detector, analyzer: Analyzer, text: str
 ) -> None:
-    assert detector.detect(analyzer.nlp(text)).medical
+    report = detector.detect(analyzer.nlp(text))
+    assert report.medical
+    assert not report.flagged
 
 
 @pytest.mark.parametrize(
