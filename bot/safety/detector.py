@@ -482,23 +482,24 @@ class Detector:
             return "uncertain"
         return "current"
 
-    def _in_past(
-        self, words: Sequence[frozenset[str]], span: range, times: tuple[Phrase, ...] = ()
-    ) -> bool:
-        """Whether the span is in the past ("last year"), not up to now ("for the last month").
+    def _in_past(self, words: Sequence[frozenset[str]], span: range) -> bool:
+        """Whether the span is in the past ("last year"), not up to now ("for the last month")."""
+        found = self._occurrences(words, span.start, span.stop, self.lexicon.history)
+        return self._any_past_point(words, found)
+
+    @staticmethod
+    def _any_past_point(words: Sequence[frozenset[str]], times: Sequence[tuple[int, int]]) -> bool:
+        """Whether any of the ``times`` found is a point in the past, not a time up to now.
 
         A time "ago" is a point in the past whatever comes before it but "since": "over ten years
-        ago" is more than ten years ago, "since two years ago" runs up to now. ``times`` are the
-        phrases for a past time (``history`` unless given).
+        ago" is more than ten years ago, "since two years ago" runs up to now.
         """
         return any(
             not any(
                 (ONGOING_BEFORE_AGO if "ago" in words[b - 1] else ONGOING) & words[i]
                 for i in range(max(0, a - 2), a)
             )
-            for a, b in self._occurrences(
-                words, span.start, span.stop, times or self.lexicon.history
-            )
+            for a, b in times
         )
 
     def _past_clause(self, words: Sequence[frozenset[str]], span: range) -> bool:
@@ -507,11 +508,10 @@ class Detector:
         "my CK was huge last month and since this morning's walk my wee is brown" tells a past
         time and then a new one: the sign after "this morning" is now.
         """
-        if not self._in_past(words, span):
+        times = self._occurrences(words, span.start, span.stop, self.lexicon.history)
+        if not self._any_past_point(words, times):
             return False
-        first = min(
-            b for _, b in self._occurrences(words, span.start, span.stop, self.lexicon.history)
-        )
+        first = min(b for _, b in times)
         return not self._has(words, range(first, span.stop), self.lexicon.present)
 
     def _told_in_past(
@@ -530,14 +530,14 @@ class Detector:
         """
         lexicon = self.lexicon
         start, end = sentence
-        if not self._in_past(words, range(start, end), lexicon.past_frame):
+        frames = self._occurrences(words, start, end, lexicon.past_frame)
+        if not self._any_past_point(words, frames):
             return False
         if any(
             not self._has(words, part, lexicon.past_told) or self._has(words, part, lexicon.present)
             for part in parts
         ):
             return False
-        frames = self._occurrences(words, start, end, lexicon.past_frame)
         return any(
             not any(CONTRASTS & words[i] for i in range(min(b, match.start), max(a, match.start)))
             for a, b in frames
