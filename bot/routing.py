@@ -173,8 +173,6 @@ EVERYDAY_MOVES = re.compile(
     r"|\b(?:up|climb(?:ing)?)\s+(?:the\s+|a\s+flight\s+of\s+)?stairs\b",
     re.IGNORECASE,
 )
-# Days when the disease is worse ("and on the bad days?", "what do I do on days like that?"):
-# planning exercise around them is a question of routine and rest.
 # An everyday task told hard in a follow-up ("what about stairs, she finds them so hard"): the
 # strength it takes is what is asked.
 EVERYDAY_TASK = re.compile(
@@ -185,6 +183,8 @@ TOLD_HARD = re.compile(
     r"\b(?:hard|harder|struggl\w*|difficult|tough|can'?t\s+manage|weak(?:er|ness)?)\b",
     re.IGNORECASE,
 )
+# Days when the disease is worse ("and on the bad days?", "what do I do on days like that?"):
+# planning exercise around them is a question of routine and rest.
 BAD_DAYS = re.compile(
     r"\b(?:bad|off|rough|worse|tired|low)\s+days?\b|\bdays?\s+like\s+(?:that|this|those)\b",
     re.IGNORECASE,
@@ -343,7 +343,7 @@ class Router:
             return topic
         # A topic with entries of its own for the child ("and for JDM?" after exercise safety)
         # is tailored to the child, not left.
-        if audience not in OWN_AUDIENCE or meant in self._tailored.get(str(topic), frozenset()):
+        if audience not in OWN_AUDIENCE or self._tailored_to(str(topic), meant):
             return topic
         return audience
 
@@ -568,6 +568,10 @@ class Router:
         # "what about kayaking?" after an answer on swimming: kayaking, not more on swimming.
         return self._unknown_activity(text, subtype) or last_topic
 
+    def _tailored_to(self, topic: str, subtype: str | None) -> bool:
+        """Whether ``topic`` has entries of its own for ``subtype`` (beyond those for all)."""
+        return subtype in self._tailored.get(topic, frozenset())
+
     def _subtype_says_more(
         self, topic: str, named: str | None, own: str | None, entities: Mapping[str, str]
     ) -> bool:
@@ -584,7 +588,7 @@ class Router:
             and own not in OWN_AUDIENCE
             and named is None
             and topic not in NAMED_OUTRANKS | ASPECT_TOPICS
-            and entities.get("myositis_type") not in self._tailored.get(topic, frozenset())
+            and not self._tailored_to(topic, entities.get("myositis_type"))
         )
 
     def _for_the_subtype(self, last_topic: str | None, entities: Mapping[str, str]) -> str | None:
@@ -599,7 +603,7 @@ class Router:
         if last_topic is None or (
             own is not None
             and last_topic in ASPECT_TOPICS
-            and meant not in self._tailored.get(last_topic, frozenset())
+            and not self._tailored_to(last_topic, meant)
         ):
             return own or self.vocabulary.topic_for("myositis_type", meant)
         return last_topic
