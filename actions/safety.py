@@ -70,8 +70,11 @@ class ActionSafety(ReplyAction):
                 return not_covered, []
             # A question leaning on the answer, or naming what it asks about ("would the pool be
             # easier on my breathing?" after an answer on exercise with lung involvement).
-            names = guide.router.deciding_topic(Question(turn.text, turn.entities)) is not None
-            continues = (leans_back(turn.text) or names) if asks else adds_on(turn.text)
+            continues = (
+                leans_back(turn.text) or _topic_named(guide, turn) is not None
+                if asks
+                else adds_on(turn.text)
+            )
             if (turn.last_topic or turn.answered_topics) and continues:
                 return ActionAnswer().respond(
                     guide, replace(turn, intent=FOLLOW_UP_INTENT), tracker
@@ -85,8 +88,13 @@ def _subject_named(guide: Guide, turn: Turn) -> list[EventType]:
     The warning sign is the reply; a follow-up ("so can I still do it?") then continues the
     subject the message was about rather than finding nothing to continue.
     """
-    topic = guide.router.deciding_topic(Question(turn.text, turn.entities))
+    topic = _topic_named(guide, turn)
     return [] if topic is None else [SlotSet("last_topic", topic)]
+
+
+def _topic_named(guide: Guide, turn: Turn) -> str | None:
+    """The topic the message's own words name (a kind of exercise, a body part), if any."""
+    return guide.router.deciding_topic(Question(turn.text, turn.entities))
 
 
 class ActionDeclineMedical(ReplyAction):
